@@ -1,0 +1,151 @@
+import type { ActionKind, PhaseId, Role } from './playbook.js';
+
+/** Where a release stands in its life. */
+export type ReleaseStatus =
+  | 'planning' // first steps; Day one and versions not yet confirmed
+  | 'scheduled' // Day one and versions set, waiting for Day one
+  | 'running' // inside the four days
+  | 'publishing' // publish gate open, publication under way
+  | 'disclosing' // everything published; disclosure follow-ups under way
+  | 'afterwards' // lessons learned
+  | 'completed'
+  | 'aborted';
+
+/** A reference to an issue in a GitLab project. */
+export interface IssueRef {
+  readonly projectId: number;
+  readonly iid: number;
+  readonly url?: string;
+}
+
+/** State of one playbook task (or one task for one affected version). */
+export interface TaskState {
+  readonly status: 'open' | 'done' | 'waived';
+  /** GitLab username, or `secrel` for automated work. */
+  readonly by?: string;
+  /** ISO time with `Z`. */
+  readonly at?: string;
+  readonly reason?: string;
+}
+
+/** A security merge request of the release. */
+export interface MergeRequestState {
+  readonly projectId: number;
+  readonly iid: number;
+  readonly targetBranch: string;
+  readonly sourceBranch: string;
+  /** Affected version (`17.5`) or `main` for the default branch. */
+  readonly version: string;
+  readonly state: 'opened' | 'closed' | 'merged' | 'locked';
+  readonly url: string;
+  readonly updatedAt: string;
+}
+
+/** Latest pipeline seen on a ref (a security branch, or a pipeline secrel started). */
+export interface PipelineState {
+  readonly projectId: number;
+  readonly pipelineId: number;
+  readonly ref: string;
+  readonly status: string;
+  /** The action that started it, for pipelines secrel triggered. */
+  readonly action?: string;
+  readonly updatedAt: string;
+}
+
+/** Latest deployment seen per environment. */
+export interface DeploymentState {
+  readonly environment: string;
+  readonly status: string;
+  readonly deploymentId: number;
+  readonly updatedAt: string;
+}
+
+/**
+ * A gate the state machine waits on. The token is the Step Functions task token stored by the
+ * gate function; ingress sends task success with it when the gate holds.
+ */
+export interface GateState {
+  readonly status: 'waiting' | 'open';
+  readonly token?: string;
+  readonly since: string;
+  readonly openedAt?: string;
+}
+
+/** One line of the audit timeline. Summaries never carry confidential text. */
+export interface TimelineEntry {
+  readonly at: string;
+  readonly kind: string;
+  readonly summary: string;
+  readonly actor?: string;
+}
+
+/** The whole state of one security release, as stored. */
+export interface ReleaseState {
+  /** Derived from the vulnerability issue: `<projectId>-<iid>`. */
+  readonly id: string;
+  /** Optimistic-concurrency counter, bumped by every stored change. */
+  readonly revision: number;
+  readonly status: ReleaseStatus;
+  readonly projectId: number;
+  readonly projectPath: string;
+  readonly vulnerabilityIssue: IssueRef;
+  readonly releaseIssue?: IssueRef;
+  readonly mitigationIssue?: IssueRef & { readonly state: 'opened' | 'closed' };
+  /** Day one as `YYYY-MM-DD`, once set. */
+  readonly dayOne?: string;
+  /** Hours every cutoff has slipped. */
+  readonly slipHours: number;
+  /** Affected versions, newest first (`17.5`, `17.4`, ...). */
+  readonly versions: readonly string[];
+  /** Current phase of the schedule. */
+  readonly phase: PhaseId;
+  /** Keyed by {@link taskKey}. */
+  readonly tasks: Readonly<Record<string, TaskState>>;
+  /** Keyed by `<projectId>!<iid>`. */
+  readonly mergeRequests: Readonly<Record<string, MergeRequestState>>;
+  /** Keyed by `<projectId>:<ref>`. */
+  readonly pipelines: Readonly<Record<string, PipelineState>>;
+  /** Keyed by environment name. */
+  readonly deployments: Readonly<Record<string, DeploymentState>>;
+  /** Keyed by gate id. */
+  readonly gates: Readonly<Record<string, GateState>>;
+  readonly abortedReason?: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+/** What the outside world must do after a state change. */
+export type Effect =
+  | { readonly type: 'start-workflow'; readonly releaseId: string }
+  | { readonly type: 'open-gate'; readonly gate: string; readonly token: string }
+  | { readonly type: 'reply'; readonly issue: IssueRef; readonly body: string }
+  | {
+      readonly type: 'notify';
+      readonly roles: readonly Role[];
+      /** Text safe for channels outside the confidential issue. */
+      readonly message: string;
+    }
+  | { readonly type: 'stop-workflow'; readonly releaseId: string; readonly reason: string };
+
+/** The result of applying an event: the new state, what to record, what to do. */
+export interface Applied {
+  readonly state: ReleaseState;
+  /** False when the event changed nothing (duplicate, stale or irrelevant). */
+  readonly changed: boolean;
+  readonly timeline: readonly TimelineEntry[];
+  readonly effects: readonly Effect[];
+}
+
+/** Record of an automated action, written before calling out (DESIGN.md §4.3). */
+export interface ActionRecord {
+  readonly releaseId: string;
+  readonly action: ActionKind | 'notify' | 'escalate';
+  /** Affected version, phase or moment the action is for; `release` when it is once per release. */
+  readonly subject: string;
+  readonly status: 'started' | 'succeeded' | 'failed';
+  readonly startedAt: string;
+  readonly finishedAt?: string;
+  /** Non-confidential outcome (an issue iid, a pipeline id). */
+  readonly result?: Readonly<Record<string, string | number>>;
+  readonly error?: string;
+}

@@ -1,0 +1,117 @@
+import type { DateTime } from 'luxon';
+import type { ActionRecord, ReleaseState, TimelineEntry } from './core/types/release.js';
+
+/**
+ * The interfaces the core needs from the world (DESIGN.md §2). Adapters implement them:
+ * DynamoDB, gitbeaker, Step Functions, notifications; local mode swaps in its own.
+ */
+
+/** The release clock. Local mode runs it faster than real time. */
+export interface Clock {
+  now(): DateTime;
+}
+
+/** What {@link ReleaseStore.commit} writes, in one transaction. */
+export interface ReleaseCommit {
+  /** The new state; its `revision` must be the stored revision + 1 (1 for a new release). */
+  readonly state: ReleaseState;
+  readonly timeline: readonly TimelineEntry[];
+  /** Delivery key of the webhook that caused the change; the commit fails if it was seen before. */
+  readonly deliveryKey?: string;
+  /** Routing keys (see `lib/core/routing.ts`) that should point at this release from now on. */
+  readonly routingKeys?: readonly string[];
+}
+
+/** Raised when a commit raced with another change to the same release: read again and retry. */
+export class RevisionConflictError extends Error {
+  override readonly name = 'RevisionConflictError';
+}
+
+/** Raised when a delivery key was already recorded: the event is a duplicate. */
+export class DuplicateDeliveryError extends Error {
+  override readonly name = 'DuplicateDeliveryError';
+}
+
+/** Outcome of claiming an automated action before performing it. */
+export type ActionClaim =
+  | { readonly claimed: true; readonly record: ActionRecord }
+  | { readonly claimed: false; readonly record: ActionRecord };
+
+/** Release state, timeline, deliveries and action records: one DynamoDB table on AWS. */
+export interface ReleaseStore {
+  get(releaseId: string): Promise<ReleaseState | undefined>;
+  /** Release ids a routing key points at. */
+  resolve(routingKey: string): Promise<readonly string[]>;
+  /** Writes state, timeline, delivery key and routing keys atomically. */
+  commit(commit: ReleaseCommit): Promise<void>;
+  /** Records a delivery that changed no release, so a duplicate is recognised. */
+  recordDelivery(deliveryKey: string): Promise<void>;
+  hasDelivery(deliveryKey: string): Promise<boolean>;
+  listReleases(): Promise<readonly ReleaseState[]>;
+  timeline(releaseId: string): Promise<readonly TimelineEntry[]>;
+  /** Records an action as started unless a record exists; returns the existing one otherwise. */
+  claimAction(record: ActionRecord): Promise<ActionClaim>;
+  finishAction(record: ActionRecord): Promise<void>;
+  listActions(releaseId: string): Promise<readonly ActionRecord[]>;
+}
+
+/** The calls secrel makes to GitLab. */
+export interface GitLabApi {
+  createIssue(
+    project: number | string,
+    issue: { title: string; description: string; confidential: boolean; labels?: readonly string[] },
+  ): Promise<{ iid: number; url: string }>;
+  editIssue(
+    project: number | string,
+    iid: number,
+    change: { confidential?: boolean; stateEvent?: 'close' | 'reopen' },
+  ): Promise<void>;
+  createIssueNote(project: number | string, iid: number, body: string): Promise<{ id: number }>;
+  linkIssues(
+    project: number | string,
+    iid: number,
+    targetProject: number | string,
+    targetIid: number,
+  ): Promise<void>;
+  createBranch(project: number | string, branch: string, ref: string): Promise<void>;
+  createMergeRequest(
+    project: number | string,
+    mr: {
+      sourceBranch: string;
+      targetBranch: string;
+      title: string;
+      description: string;
+      assignees: readonly string[];
+    },
+  ): Promise<{ iid: number; url: string }>;
+  createPipeline(
+    project: number | string,
+    ref: string,
+    variables: Readonly<Record<string, string>>,
+  ): Promise<{ id: number; url: string }>;
+}
+
+/** The state machine runtime: Step Functions on AWS, the local engine locally. */
+export interface Workflow {
+  /** Starts the release's execution; the execution name is the release id, so a second start is refused. */
+  start(releaseId: string, input: Readonly<Record<string, unknown>>): Promise<void>;
+  sendTaskSuccess(token: string, output: Readonly<Record<string, unknown>>): Promise<void>;
+  sendTaskFailure(token: string, error: string, cause: string): Promise<void>;
+  stop(releaseId: string, reason: string): Promise<void>;
+}
+
+/** Channels outside GitLab (Slack). Messages must be free of confidential detail. */
+export interface Notifier {
+  notify(message: string): Promise<void>;
+}
+
+/** The version server that lists releases (`POST /api/v1/versions`). */
+export interface VersionServer {
+  addVersion(entry: { version: string; security: boolean; releasedAt: string }): Promise<void>;
+}
+
+/** HackerOne, for reports linked to a release. */
+export interface HackerOne {
+  comment(reportId: string, message: string): Promise<void>;
+  approveDisclosure(reportId: string): Promise<void>;
+}
