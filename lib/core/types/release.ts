@@ -26,6 +26,18 @@ export interface TaskState {
   /** ISO time with `Z`. */
   readonly at?: string;
   readonly reason?: string;
+  /** How it was done: a GitLab signal (may reopen if the signal stops holding), a command, or an action. */
+  readonly via?: 'signal' | 'command' | 'automation';
+  /** Latest pipeline secrel started for this task (automated tasks completed by a pipeline). */
+  readonly lastPipeline?: TaskPipeline;
+}
+
+/** The latest pipeline secrel started for a task, as last seen. */
+export interface TaskPipeline {
+  readonly projectId: number;
+  readonly pipelineId: number;
+  readonly status: string;
+  readonly updatedAt: string;
 }
 
 /** A security merge request of the release. */
@@ -65,10 +77,12 @@ export interface DeploymentState {
  * gate function; ingress sends task success with it when the gate holds.
  */
 export interface GateState {
-  readonly status: 'waiting' | 'open';
+  /** `failed` when the pipeline behind a `pipeline:` gate failed; a new token re-arms it. */
+  readonly status: 'waiting' | 'open' | 'failed';
   readonly token?: string;
   readonly since: string;
   readonly openedAt?: string;
+  readonly failedAt?: string;
 }
 
 /** One line of the audit timeline. Summaries never carry confidential text. */
@@ -90,7 +104,7 @@ export interface ReleaseState {
   readonly projectPath: string;
   readonly vulnerabilityIssue: IssueRef;
   readonly releaseIssue?: IssueRef;
-  readonly mitigationIssue?: IssueRef & { readonly state: 'opened' | 'closed' };
+  readonly mitigationIssue?: IssueRef & { readonly state: 'opened' | 'closed'; readonly updatedAt?: string };
   /** Day one as `YYYY-MM-DD`, once set. */
   readonly dayOne?: string;
   /** Hours every cutoff has slipped. */
@@ -109,6 +123,10 @@ export interface ReleaseState {
   readonly deployments: Readonly<Record<string, DeploymentState>>;
   /** Keyed by gate id. */
   readonly gates: Readonly<Record<string, GateState>>;
+  /** MRs added with `/secrel mr`, as `<projectId>!<iid>`, before their first event arrives. */
+  readonly linkedMergeRequests?: readonly string[];
+  /** Ids of notes already handled as commands (most recent last, bounded), so a redelivery replies once. */
+  readonly handledNotes?: readonly number[];
   readonly abortedReason?: string;
   readonly createdAt: string;
   readonly updatedAt: string;
@@ -118,6 +136,15 @@ export interface ReleaseState {
 export type Effect =
   | { readonly type: 'start-workflow'; readonly releaseId: string }
   | { readonly type: 'open-gate'; readonly gate: string; readonly token: string }
+  | {
+      readonly type: 'fail-gate';
+      readonly gate: string;
+      readonly token: string;
+      /** ASL error name, e.g. `Pipeline.Failed`. */
+      readonly error: string;
+      /** Non-confidential cause. */
+      readonly cause: string;
+    }
   | { readonly type: 'reply'; readonly issue: IssueRef; readonly body: string }
   | {
       readonly type: 'notify';
