@@ -46,7 +46,10 @@ export interface PipelineEvent {
   readonly ref: string;
   readonly status: string;
   readonly source: string | undefined;
-  /** Pipeline variables; secrel tags the pipelines it starts with `SECREL_RELEASE_ID` and `SECREL_ACTION`. */
+  /**
+   * Pipeline variables named `SECREL_…`; secrel tags the pipelines it starts with `SECREL_RELEASE_ID` and
+   * `SECREL_ACTION`. Other variables are dropped at parsing: they may hold tokens.
+   */
   readonly variables: Readonly<Record<string, string>>;
   readonly updatedAt: string;
 }
@@ -65,6 +68,10 @@ export interface NoteEvent {
   readonly url: string;
   readonly createdAt: string;
   readonly actor: string;
+  /** `create` or `update`: an edited comment must not run its command twice. */
+  readonly action?: string;
+  /** True for GitLab's own notes ("added label …"), which are never commands. */
+  readonly system?: boolean;
 }
 
 /** A deployment changed status. */
@@ -75,7 +82,8 @@ export interface DeploymentEvent {
   readonly deploymentId: number;
   readonly environment: string;
   readonly status: string;
-  readonly ref: string;
+  /** Branch or tag deployed; older GitLab (and its documented example) does not send it. */
+  readonly ref?: string;
   readonly updatedAt: string;
 }
 
@@ -94,7 +102,12 @@ export interface TagPushEvent {
   readonly kind: 'tag_push';
   readonly projectId: number;
   readonly projectPath: string;
+  /** The full ref, `refs/tags/v17.5.2`. */
   readonly ref: string;
+  /** The tag name, `v17.5.2`. */
+  readonly tag?: string;
+  /** True when the push deleted the tag. */
+  readonly deleted?: boolean;
   readonly updatedAt: string;
 }
 
