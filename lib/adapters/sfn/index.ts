@@ -1,0 +1,1 @@
+export { executionArn, StepFunctionsWorkflow, type StepFunctionsWorkflowOptions } from './workflow.js';
