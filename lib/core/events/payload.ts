@@ -38,7 +38,9 @@ function reasonFor(issue: z.core.$ZodIssue, found: unknown): string {
       return `expected ${issue.expected}, received ${jsonType(found)}`;
     case 'invalid_value':
       // The allowed values come from the schema (states, object kinds), not from the payload.
-      return `expected one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
+      return issue.values.length === 1
+        ? `expected ${JSON.stringify(issue.values[0])}`
+        : `expected one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
     case 'custom':
       return issue.message;
     case 'too_small':
