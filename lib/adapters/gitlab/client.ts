@@ -1,0 +1,221 @@
+import { Branches, IssueLinks, IssueNotes, Issues, MergeRequests, Pipelines, Users } from '@gitbeaker/rest';
+import { z } from 'zod';
+import type { GitLabApi } from '../../ports.js';
+import { type Redactions, toGitLabApiError } from './error-mapping.js';
+import { GitLabApiError } from './errors.js';
+
+/** How to reach GitLab. */
+export interface GitLabClientOptions {
+  /** GitLab's base URL, e.g. `https://gitlab.com` (no `/api/v4`). */
+  readonly host: string;
+  /** A token with `api` scope, sent as `PRIVATE-TOKEN`. */
+  readonly token: string;
+  /** Per-request timeout in ms (default 20 s: an action Lambda must finish well inside its own limit). */
+  readonly timeoutMs?: number;
+}
+
+const created = z.object({ iid: z.number().int(), web_url: z.string() });
+const createdPipeline = z.object({ id: z.number().int(), web_url: z.string() });
+const createdNote = z.object({ id: z.number().int() });
+const users = z.array(z.object({ id: z.number().int(), username: z.string() }));
+const mergeRequests = z.array(created);
+
+type Resources = {
+  readonly issues: InstanceType<typeof Issues>;
+  readonly notes: InstanceType<typeof IssueNotes>;
+  readonly links: InstanceType<typeof IssueLinks>;
+  readonly branches: InstanceType<typeof Branches>;
+  readonly mergeRequests: InstanceType<typeof MergeRequests>;
+  readonly pipelines: InstanceType<typeof Pipelines>;
+  readonly users: InstanceType<typeof Users>;
+};
+
+/**
+ * secrel's calls to GitLab through gitbeaker. Every failure becomes a {@link GitLabApiError}
+ * saying whether a retry may help. Calls whose effect already exists (a branch, a link, an open
+ * MR for the same branches) count as done, so a retried action does not fail on its own
+ * earlier success.
+ */
+export class GitLabClient implements GitLabApi {
+  private readonly api: Resources;
+  private readonly token: string;
+  /** Username → user id; usernames are resolved once per client. */
+  private readonly userIds = new Map<string, number>();
+
+  constructor(options: GitLabClientOptions) {
+    const settings = {
+      host: options.host.replace(/\/+$/, ''),
+      token: options.token,
+      queryTimeout: options.timeoutMs ?? 20_000,
+    };
+    this.token = options.token;
+    this.api = {
+      issues: new Issues(settings),
+      notes: new IssueNotes(settings),
+      links: new IssueLinks(settings),
+      branches: new Branches(settings),
+      mergeRequests: new MergeRequests(settings),
+      pipelines: new Pipelines(settings),
+      users: new Users(settings),
+    };
+  }
+
+  /** Creates an issue (the release issue, the mitigation issue, lessons learned). */
+  async createIssue(
+    project: number | string,
+    issue: { title: string; description: string; confidential: boolean; labels?: readonly string[] },
+  ): Promise<{ iid: number; url: string }> {
+    const body = await this.call('createIssue', [issue.title, issue.description], () =>
+      this.api.issues.create(project, issue.title, {
+        description: issue.description,
+        confidential: issue.confidential,
+        ...(issue.labels && issue.labels.length > 0 ? { labels: issue.labels.join(',') } : {}),
+      }),
+    );
+    const { iid, web_url } = parse('createIssue', created, body);
+    return { iid, url: web_url };
+  }
+
+  /** Lifts confidentiality or closes/reopens an issue. */
+  async editIssue(
+    project: number | string,
+    iid: number,
+    change: { confidential?: boolean; stateEvent?: 'close' | 'reopen' },
+  ): Promise<void> {
+    if (change.confidential === undefined && change.stateEvent === undefined) return;
+    await this.call('editIssue', [], () =>
+      this.api.issues.edit(project, iid, {
+        ...(change.confidential !== undefined ? { confidential: change.confidential } : {}),
+        ...(change.stateEvent !== undefined ? { stateEvent: change.stateEvent } : {}),
+      }),
+    );
+  }
+
+  /** Comments on an issue (owner mentions, ChatOps replies, thanks). */
+  async createIssueNote(project: number | string, iid: number, body: string): Promise<{ id: number }> {
+    const note = await this.call('createIssueNote', [body], () => this.api.notes.create(project, iid, body));
+    return { id: parse('createIssueNote', createdNote, note).id };
+  }
+
+  /** Links two issues; an existing link counts as done. */
+  async linkIssues(
+    project: number | string,
+    iid: number,
+    targetProject: number | string,
+    targetIid: number,
+  ): Promise<void> {
+    try {
+      await this.call('linkIssues', [], () => this.api.links.create(project, iid, targetProject, targetIid));
+    } catch (error) {
+      // GitLab answers 409 "Issue(s) already assigned" when the link exists.
+      if (error instanceof GitLabApiError && error.status === 409) return;
+      throw error;
+    }
+  }
+
+  /** Creates a branch from a ref; an existing branch of that name counts as done. */
+  async createBranch(project: number | string, branch: string, ref: string): Promise<void> {
+    try {
+      await this.call('createBranch', [], () => this.api.branches.create(project, branch, ref));
+    } catch (error) {
+      // GitLab answers 400 "Branch already exists".
+      if (error instanceof GitLabApiError && error.status === 400 && /already exists/i.test(error.message))
+        return;
+      throw error;
+    }
+  }
+
+  /**
+   * Opens a merge request assigned to the given usernames. When an open MR for the same
+   * branches exists (GitLab answers 409), that one is returned.
+   */
+  async createMergeRequest(
+    project: number | string,
+    mr: {
+      sourceBranch: string;
+      targetBranch: string;
+      title: string;
+      description: string;
+      assignees: readonly string[];
+    },
+  ): Promise<{ iid: number; url: string }> {
+    const assigneeIds = await this.resolveUsers(mr.assignees);
+    try {
+      const body = await this.call('createMergeRequest', [mr.title, mr.description], () =>
+        this.api.mergeRequests.create(project, mr.sourceBranch, mr.targetBranch, mr.title, {
+          description: mr.description,
+          ...(assigneeIds.length > 0 ? { assigneeIds } : {}),
+        }),
+      );
+      const { iid, web_url } = parse('createMergeRequest', created, body);
+      return { iid, url: web_url };
+    } catch (error) {
+      if (!(error instanceof GitLabApiError && error.status === 409)) throw error;
+      const existing = await this.openMergeRequest(project, mr.sourceBranch, mr.targetBranch);
+      if (!existing) throw error;
+      return existing;
+    }
+  }
+
+  /** Starts a pipeline on a ref with CI variables (secrel tags its pipelines with `SECREL_*`). */
+  async createPipeline(
+    project: number | string,
+    ref: string,
+    variables: Readonly<Record<string, string>>,
+  ): Promise<{ id: number; url: string }> {
+    const body = await this.call('createPipeline', [], () =>
+      this.api.pipelines.create(project, ref, {
+        variables: Object.entries(variables).map(([key, value]) => ({ key, value })),
+      }),
+    );
+    const { id, web_url } = parse('createPipeline', createdPipeline, body);
+    return { id, url: web_url };
+  }
+
+  private async openMergeRequest(
+    project: number | string,
+    sourceBranch: string,
+    targetBranch: string,
+  ): Promise<{ iid: number; url: string } | undefined> {
+    const body = await this.call('createMergeRequest', [], () =>
+      this.api.mergeRequests.all({ projectId: project, sourceBranch, targetBranch, state: 'opened' }),
+    );
+    const found = parse('createMergeRequest', mergeRequests, body)[0];
+    return found && { iid: found.iid, url: found.web_url };
+  }
+
+  /** Usernames → ids, through `GET /users?username=`; an unknown username is a permanent error. */
+  private async resolveUsers(usernames: readonly string[]): Promise<number[]> {
+    const ids: number[] = [];
+    for (const username of usernames) {
+      let id = this.userIds.get(username);
+      if (id === undefined) {
+        const body = await this.call('resolveUser', [], () => this.api.users.all({ username }));
+        const match = parse('resolveUser', users, body).find(
+          (user) => user.username.toLowerCase() === username.toLowerCase(),
+        );
+        if (!match) throw new GitLabApiError('resolveUser', 404, false, `no GitLab user named ${username}`);
+        id = match.id;
+        this.userIds.set(username, id);
+      }
+      ids.push(id);
+    }
+    return ids;
+  }
+
+  /** Runs one gitbeaker call and maps its failure; `sent` lists text that must stay out of messages. */
+  private async call<T>(operation: string, sent: Redactions, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw toGitLabApiError(operation, error, [this.token, ...sent]);
+    }
+  }
+}
+
+/** Reads the fields secrel needs from a GitLab answer; an unexpected shape is permanent. */
+function parse<S extends z.ZodType>(operation: string, schema: S, body: unknown): z.output<S> {
+  const result = schema.safeParse(body);
+  if (!result.success) throw new GitLabApiError(operation, undefined, false, 'unexpected answer from GitLab');
+  return result.data;
+}
