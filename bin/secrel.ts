@@ -1,0 +1,62 @@
+#!/usr/bin/env tsx
+import { type CommandModule, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, firstLine } from './commands/args.js';
+
+/**
+ * The `secrel` command line: a dispatcher over the subcommands in `bin/commands/`. Each is
+ * loaded only when used, so `secrel plan` does not pay for what `secrel serve` imports.
+ */
+
+/** A subcommand: one line for `--help`, and how to load its module. */
+interface CommandEntry {
+  readonly summary: string;
+  readonly load: () => Promise<CommandModule>;
+}
+
+// Adding a subcommand is one line here: its name, its summary, its module.
+const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  plan: {
+    summary: 'print the schedule of a release: UTC cutoffs, tasks, owners',
+    load: () => import('./commands/plan.js'),
+  },
+};
+
+/** Usage of `secrel` itself, listing the subcommands. */
+function usage(): string {
+  const names = Object.keys(COMMANDS);
+  const width = Math.max(...names.map((name) => name.length));
+  const lines = names.map((name) => `  ${name.padEnd(width)}  ${COMMANDS[name]?.summary ?? ''}`);
+  return `usage: secrel <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nsecrel <command> --help shows a command's options.\n`;
+}
+
+/** Runs the command line (without `node` and the script path) and returns the exit code. */
+async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined) {
+    process.stderr.write(usage());
+    return EXIT_USAGE;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage());
+    return EXIT_OK;
+  }
+  const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!entry) {
+    process.stderr.write(
+      `secrel: unknown command ${JSON.stringify(name.slice(0, 40))} (see secrel --help)\n`,
+    );
+    return EXIT_USAGE;
+  }
+  const command = await entry.load();
+  return command.run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    // Setting exitCode (not calling exit) lets stdout drain when it is a pipe.
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`secrel: ${firstLine(error)}\n`);
+    process.exitCode = EXIT_FAILURE;
+  },
+);
