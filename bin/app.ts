@@ -1,0 +1,22 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { resolveDeployment } from '../lib/infra/deployment.js';
+import { PROJECT_ROOT } from '../lib/infra/lambda-function.js';
+import { stackName } from '../lib/infra/naming.js';
+import { SecrelStack } from '../lib/infra/stack.js';
+
+// The CDK app: `npx cdk synth|deploy -c stage=dev -c config=path.json` (docs/deploy.md).
+const app = new App();
+const { settings, config } = resolveDeployment((key) => app.node.tryGetContext(key), {
+  cwd: PROJECT_ROOT,
+  env: process.env,
+});
+new SecrelStack(app, stackName(settings.stage), {
+  settings,
+  config,
+  description: `secrel ${settings.stage}: critical security release automation`,
+  // Account and region come from the deploying credentials; synth needs neither.
+  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+});
+Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+app.synth();

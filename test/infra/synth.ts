@@ -1,0 +1,82 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { parseConfig, type SecrelConfig } from '../../lib/core/config.js';
+import { PROJECT_ROOT } from '../../lib/infra/lambda-function.js';
+import { parseInfraSettings } from '../../lib/infra/settings.js';
+import { SecrelStack } from '../../lib/infra/stack.js';
+
+/** The committed example config: what a fresh checkout synthesizes. */
+export function exampleConfig(): SecrelConfig {
+  return parseConfig(JSON.parse(readFileSync(join(PROJECT_ROOT, 'secrel.config.example.json'), 'utf8')));
+}
+
+/** A config with only the required keys: no HackerOne, no version server. */
+export function minimalConfig(): SecrelConfig {
+  return parseConfig({
+    gitlab: { url: 'https://gitlab.example.com' },
+    projects: [{ id: 7, path: 'group/product', defaultBranch: 'main' }],
+  });
+}
+
+/** A synthesized secrel stack, with the cloud assembly it was written to. */
+export interface Synthesized {
+  readonly stack: SecrelStack;
+  readonly template: Template;
+  readonly outdir: string;
+}
+
+/**
+ * Synthesizes the stack the way `bin/app.ts` does, cdk-nag included, but without bundling the
+ * handlers (esbuild is slow and the handlers are not under test here). Throws if cdk-nag finds
+ * anything not acknowledged.
+ */
+export function synthesize(
+  context: Record<string, unknown> = {},
+  config: SecrelConfig = exampleConfig(),
+): Synthesized {
+  const outdir = mkdtempSync(join(tmpdir(), 'secrel-cdk-'));
+  const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
+  const settings = parseInfraSettings(context);
+  const stack = new SecrelStack(app, `secrel-${settings.stage}`, { settings, config });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  app.synth();
+  return { stack, template: Template.fromStack(stack), outdir };
+}
+
+/** A CloudFormation resource as the template holds it. */
+export interface CfnResourceJson {
+  readonly Type: string;
+  readonly Properties?: Record<string, unknown>;
+}
+
+/** Resources of one type, by logical id. */
+export function resourcesOfType(template: Template, type: string): Record<string, CfnResourceJson> {
+  return template.findResources(type) as Record<string, CfnResourceJson>;
+}
+
+/** The logical id of the only resource of a type whose id starts with `prefix`. */
+export function logicalId(template: Template, type: string, prefix: string): string {
+  const ids = Object.keys(resourcesOfType(template, type)).filter((id) => id.startsWith(prefix));
+  if (ids.length !== 1) throw new Error(`expected one ${type} named ${prefix}*, found ${ids.length}`);
+  return ids[0] as string;
+}
+
+const cache = new Map<string, Synthesized>();
+
+/** {@link synthesize}, memoised per context and config within a test file: synthesis takes a second. */
+export function synthesizeOnce(
+  context: Record<string, unknown> = {},
+  config: SecrelConfig = exampleConfig(),
+): Synthesized {
+  const key = JSON.stringify([context, config]);
+  let synthesized = cache.get(key);
+  if (!synthesized) {
+    synthesized = synthesize(context, config);
+    cache.set(key, synthesized);
+  }
+  return synthesized;
+}
