@@ -1,5 +1,6 @@
 import { GitbeakerRequestError, GitbeakerRetryError, GitbeakerTimeoutError } from '@gitbeaker/rest';
-import { GitLabApiError, isTransientStatus } from './errors.js';
+import { isTransientStatus } from '../http-status.js';
+import { GitLabApiError } from './errors.js';
 
 /** Longest GitLab message kept in a reason; GitLab's own messages are short. */
 const MAX_MESSAGE = 120;

@@ -17,8 +17,3 @@ export class GitLabApiError extends Error {
     super(`${operation}: ${reason}`);
   }
 }
-
-/** Whether an HTTP status from an outside system is worth retrying. */
-export function isTransientStatus(status: number): boolean {
-  return status === 408 || status === 425 || status === 429 || status >= 500;
-}
