@@ -99,7 +99,7 @@ export type SecretReader = (arn: string) => Promise<string>;
 
 /**
  * Loads settings on AWS: config JSON from `SECREL_CONFIG_JSON`, secrets from Secrets Manager
- * through the ARNs in `SECREL_WEBHOOK_SECRET_ARN`, `SECREL_SIGNING_KEY_ARN` and `GITLAB_TOKEN_ARN`.
+ * through the ARNs in `SECREL_WEBHOOK_SECRET_ARN`, `SECREL_SIGNING_KEY_ARN` and `GITLAB_TOKEN_SECRET_ARN`.
  * A plain env value (`SECREL_WEBHOOK_SECRET`, ...) is used when its ARN is not set.
  */
 export async function loadAwsSettings(env: Env, readSecret: SecretReader): Promise<LoadedSettings> {
@@ -112,7 +112,7 @@ export async function loadAwsSettings(env: Env, readSecret: SecretReader): Promi
   const [webhook, signing, token] = await Promise.all([
     read('SECREL_WEBHOOK_SECRET_ARN', 'SECREL_WEBHOOK_SECRET'),
     read('SECREL_SIGNING_KEY_ARN', 'SECREL_SIGNING_KEY'),
-    read('GITLAB_TOKEN_ARN', 'GITLAB_TOKEN'),
+    read('GITLAB_TOKEN_SECRET_ARN', 'GITLAB_TOKEN'),
   ]);
   return {
     config,

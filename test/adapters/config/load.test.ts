@@ -78,7 +78,7 @@ describe('AWS settings', () => {
         SECREL_CONFIG_JSON: JSON.stringify(CONFIG),
         SECREL_WEBHOOK_SECRET_ARN: 'arn:webhook',
         SECREL_SIGNING_KEY_ARN: 'arn:signing',
-        GITLAB_TOKEN_ARN: 'arn:token',
+        GITLAB_TOKEN_SECRET_ARN: 'arn:token',
       },
       async (arn) => {
         asked.push(arn);

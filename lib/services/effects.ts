@@ -1,0 +1,79 @@
+import type { Effect } from '../core/types/release.js';
+import type { Logger } from './logger.js';
+
+/**
+ * Effects that talk to people (GitLab replies, notifications) are slow and must not hold up
+ * the webhook acknowledgement. Ingress hands them to a dispatcher: local mode runs them after
+ * the response is sent; on AWS the actions function is invoked asynchronously.
+ */
+
+/** An effect handed over for later: a reply on an issue or a notification. */
+export type DeferredEffect = Extract<Effect, { type: 'reply' | 'notify' }>;
+
+/** True for effects ingress defers rather than performs inline. */
+export function isDeferred(effect: Effect): effect is DeferredEffect {
+  return effect.type === 'reply' || effect.type === 'notify';
+}
+
+/** Takes deferred effects of a committed change. Must return quickly; it never performs them inline. */
+export interface EffectDispatcher {
+  dispatch(releaseId: string, effects: readonly DeferredEffect[]): Promise<void>;
+}
+
+/** Performs one deferred effect (wired to GitLab and the notifier by local mode). */
+export type EffectRunner = (releaseId: string, effect: DeferredEffect) => Promise<void>;
+
+/**
+ * Local mode's dispatcher: queues effects and runs them one by one on a later turn of the
+ * event loop, after the HTTP response has gone out. A failing effect is logged and skipped.
+ */
+export class LocalEffectDispatcher implements EffectDispatcher {
+  readonly #run: EffectRunner;
+  readonly #logger: Logger;
+  readonly #queue: { releaseId: string; effect: DeferredEffect }[] = [];
+  #draining: Promise<void> | undefined;
+
+  constructor(run: EffectRunner, logger: Logger) {
+    this.#run = run;
+    this.#logger = logger;
+  }
+
+  async dispatch(releaseId: string, effects: readonly DeferredEffect[]): Promise<void> {
+    for (const effect of effects) this.#queue.push({ releaseId, effect });
+    if (this.#queue.length > 0 && !this.#draining) {
+      this.#draining = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.#drain());
+    }
+  }
+
+  /** Resolves once every queued effect has run; for shutdown and tests. */
+  async idle(): Promise<void> {
+    while (this.#draining) await this.#draining;
+  }
+
+  async #drain(): Promise<void> {
+    try {
+      for (let next = this.#queue.shift(); next; next = this.#queue.shift()) {
+        try {
+          await this.#run(next.releaseId, next.effect);
+        } catch (err) {
+          this.#logger.error('deferred effect failed', {
+            releaseId: next.releaseId,
+            effect: next.effect.type,
+            error: err instanceof Error ? err.name : 'unknown',
+          });
+        }
+      }
+    } finally {
+      this.#draining = undefined;
+    }
+  }
+}
+
+/** A dispatcher that records what it was given, for tests and the benchmark. */
+export class RecordingEffectDispatcher implements EffectDispatcher {
+  readonly dispatched: { releaseId: string; effect: DeferredEffect }[] = [];
+
+  async dispatch(releaseId: string, effects: readonly DeferredEffect[]): Promise<void> {
+    for (const effect of effects) this.dispatched.push({ releaseId, effect });
+  }
+}
