@@ -1,0 +1,263 @@
+import { DateTime } from 'luxon';
+import { type Command, parseCommands } from './commands.js';
+import { CommandError } from './errors.js';
+import { isoOf } from './moments.js';
+import { authorize } from './permissions.js';
+import { statusReport } from './status.js';
+import { instancesOfTask, reexpandTasks } from './tasks.js';
+import type { ReleaseContext } from './transitions.js';
+import type { NoteEvent } from './types/events.js';
+import type { Effect, IssueRef, ReleaseState, TimelineEntry } from './types/release.js';
+
+/**
+ * Carries out `/secrel` commands from a comment on the release (or vulnerability) issue: each is
+ * checked against permissions, answered with a reply on the release issue, and recorded on the
+ * timeline without its free text (reasons may be confidential).
+ */
+
+/** How many handled note ids a release remembers, so a redelivered comment is answered once. */
+export const HANDLED_NOTES_KEPT = 200;
+
+/** Prefix of every reply, so secrel's own comments are never read back as commands. */
+export const REPLY_PREFIX = 'secrel:';
+
+/** Statuses in which the schedule and versions can no longer change. */
+const PUBLISHING_OR_LATER: readonly ReleaseState['status'][] = [
+  'publishing',
+  'disclosing',
+  'afterwards',
+  'completed',
+];
+
+interface Outcome {
+  readonly state: ReleaseState;
+  readonly reply: string;
+  readonly timeline: readonly TimelineEntry[];
+  readonly effects?: readonly Effect[];
+}
+
+/** The issue replies go to: the release issue once it exists, else the vulnerability issue. */
+export function replyTarget(state: ReleaseState): IssueRef {
+  return state.releaseIssue ?? state.vulnerabilityIssue;
+}
+
+function isReleaseIssueNote(state: ReleaseState, event: NoteEvent): boolean {
+  if (event.noteableType !== 'Issue' || event.noteableIid === undefined) return false;
+  return [state.releaseIssue, state.vulnerabilityIssue].some(
+    (issue) => issue !== undefined && issue.projectId === event.projectId && issue.iid === event.noteableIid,
+  );
+}
+
+/**
+ * The change a comment makes: undefined when it is not on the release's issues, holds no
+ * `/secrel` line, or was handled before.
+ */
+export function applyNote(
+  state: ReleaseState,
+  event: NoteEvent,
+  ctx: ReleaseContext,
+): { state: ReleaseState; timeline: TimelineEntry[]; effects: Effect[] } | undefined {
+  if (!isReleaseIssueNote(state, event) || (state.handledNotes ?? []).includes(event.noteId))
+    return undefined;
+  const lines = parseCommands(event.body, ctx.playbook);
+  if (lines.length === 0) return undefined;
+  const at = isoOf(ctx.now);
+  const actor = event.actor;
+  let next = state;
+  const timeline: TimelineEntry[] = [];
+  const effects: Effect[] = [];
+  for (const line of lines) {
+    let reply: string;
+    if (!line.ok) {
+      reply = line.error.message;
+      timeline.push({
+        at,
+        kind: 'command-invalid',
+        summary: `a /secrel command from @${actor} was not understood`,
+        actor,
+      });
+    } else {
+      const decision = authorize(line.command, actor, ctx.config, ctx.playbook);
+      if (!decision.allowed) {
+        reply = `refused: ${decision.reason}`;
+        timeline.push({
+          at,
+          kind: 'command-refused',
+          summary: `/secrel ${line.command.name} refused for @${actor}`,
+          actor,
+        });
+      } else {
+        try {
+          const outcome = run(next, line.command, actor, ctx);
+          next = outcome.state;
+          reply = outcome.reply;
+          timeline.push(...outcome.timeline);
+          effects.push(...(outcome.effects ?? []));
+        } catch (error) {
+          if (!(error instanceof CommandError)) throw error;
+          reply = error.message;
+          timeline.push({
+            at,
+            kind: 'command-failed',
+            summary: `/secrel ${line.command.name} from @${actor} changed nothing`,
+            actor,
+          });
+        }
+      }
+    }
+    effects.push({ type: 'reply', issue: replyTarget(next), body: `${REPLY_PREFIX} ${reply}` });
+  }
+  const handledNotes = [...(next.handledNotes ?? []), event.noteId].slice(-HANDLED_NOTES_KEPT);
+  return { state: { ...next, handledNotes }, timeline, effects };
+}
+
+function run(state: ReleaseState, command: Command, actor: string, ctx: ReleaseContext): Outcome {
+  const at = isoOf(ctx.now);
+  const entry = (kind: string, summary: string): TimelineEntry => ({ at, kind, summary, actor });
+  if (command.name !== 'status' && (state.status === 'aborted' || state.status === 'completed')) {
+    throw new CommandError(`this release is ${state.status}; nothing changed`);
+  }
+  switch (command.name) {
+    case 'status':
+      return { state, reply: `\n\n${statusReport(state, ctx.playbook, ctx.cutoffs)}`, timeline: [] };
+    case 'done': {
+      const key = resolveKey(state, ctx, command.taskId, command.version);
+      const task = ctx.playbook.tasks.find((t) => t.id === command.taskId);
+      if (task?.completion.kind === 'automated') {
+        throw new CommandError(`secrel performs ${key} itself; it is done when that action succeeds`);
+      }
+      if (state.tasks[key]?.status === 'done')
+        return { state, reply: `${key} was already done.`, timeline: [] };
+      return {
+        state: {
+          ...state,
+          tasks: { ...state.tasks, [key]: { status: 'done', by: actor, at, via: 'command' } },
+        },
+        reply: `${key} done, recorded for @${actor}.`,
+        timeline: [entry('task-done', `${key} done by @${actor}`)],
+      };
+    }
+    case 'waive': {
+      const key = resolveKey(state, ctx, command.taskId, command.version);
+      const task = ctx.playbook.tasks.find((t) => t.id === command.taskId);
+      if (task?.stage === 'publish') {
+        throw new CommandError(`${key} cannot be waived: disclosure waits for publication`);
+      }
+      const current = state.tasks[key]?.status;
+      if (current === 'done' || current === 'waived') throw new CommandError(`${key} is already ${current}`);
+      return {
+        state: {
+          ...state,
+          tasks: {
+            ...state.tasks,
+            [key]: { status: 'waived', by: actor, at, reason: command.reason, via: 'command' },
+          },
+        },
+        reply: `${key} waived by @${actor}.`,
+        timeline: [entry('task-waived', `${key} waived by @${actor}`)],
+      };
+    }
+    case 'versions': {
+      if (PUBLISHING_OR_LATER.includes(state.status)) {
+        throw new CommandError('affected versions are fixed once publication starts');
+      }
+      const list = command.versions.join(', ');
+      if (command.versions.join() === state.versions.join()) {
+        return { state, reply: `affected versions were already ${list}.`, timeline: [] };
+      }
+      const next = confirmSchedule({
+        ...state,
+        versions: command.versions,
+        tasks: reexpandTasks(ctx.playbook, state.tasks, command.versions),
+      });
+      return {
+        state: next,
+        reply: `affected versions are now ${list}.`,
+        timeline: [entry('versions', `affected versions set to ${list}`)],
+      };
+    }
+    case 'start': {
+      if (state.status !== 'planning' && state.status !== 'scheduled') {
+        throw new CommandError('Day one is fixed once the release runs; use /secrel slip <hours>');
+      }
+      if (state.dayOne === command.dayOne)
+        return { state, reply: `Day one was already ${command.dayOne}.`, timeline: [] };
+      const past = DateTime.fromISO(command.dayOne, { zone: 'utc' }).endOf('day') < ctx.now;
+      return {
+        state: confirmSchedule({ ...state, dayOne: command.dayOne }),
+        reply: `Day one is ${command.dayOne} (UTC).${past ? ' That day is already over: every cutoff up to today is missed.' : ''}`,
+        timeline: [entry('day-one', `Day one set to ${command.dayOne}`)],
+      };
+    }
+    case 'slip': {
+      if (state.dayOne === undefined) throw new CommandError('set Day one first: /secrel start YYYY-MM-DD');
+      if (PUBLISHING_OR_LATER.includes(state.status))
+        throw new CommandError('publication has started; nothing can slip');
+      const slipHours = state.slipHours + command.hours;
+      return {
+        state: { ...state, slipHours },
+        reply: `every cutoff still ahead moves ${command.hours} h later (total slip ${slipHours} h).`,
+        timeline: [entry('slip', `slipped ${command.hours} h (total ${slipHours} h)`)],
+      };
+    }
+    case 'mr': {
+      const project =
+        command.projectPath === undefined
+          ? ctx.config.projects.find((p) => p.id === state.projectId)
+          : ctx.config.projects.find((p) => p.path.toLowerCase() === command.projectPath?.toLowerCase());
+      if (project === undefined)
+        throw new CommandError(`${command.projectPath ?? 'this project'} is not a configured project`);
+      const key = `${project.id}!${command.iid}`;
+      const linked = state.linkedMergeRequests ?? [];
+      if (state.mergeRequests[key] !== undefined || linked.includes(key)) {
+        return { state, reply: `MR !${command.iid} is already part of this release.`, timeline: [] };
+      }
+      return {
+        state: { ...state, linkedMergeRequests: [...linked, key] },
+        reply: `MR !${command.iid} joins this release; secrel follows it from its next update.`,
+        timeline: [entry('mr-linked', `MR !${command.iid} in project ${project.id} linked by @${actor}`)],
+      };
+    }
+    case 'abort':
+      return {
+        state: { ...state, status: 'aborted', abortedReason: command.reason },
+        reply: `release aborted by @${actor}. Nothing further will be published.`,
+        timeline: [entry('aborted', `release aborted by @${actor}`)],
+        effects: [{ type: 'stop-workflow', releaseId: state.id, reason: `aborted by @${actor}` }],
+      };
+  }
+}
+
+/** A planning release whose Day one and versions are both set is scheduled. */
+function confirmSchedule(state: ReleaseState): ReleaseState {
+  const confirmed = state.dayOne !== undefined && state.versions.length > 0;
+  return confirmed && state.status === 'planning' ? { ...state, status: 'scheduled' } : state;
+}
+
+/** The task key a `done`/`waive` names, or a one-line reason it names none. */
+function resolveKey(
+  state: ReleaseState,
+  ctx: ReleaseContext,
+  taskId: string,
+  version: string | undefined,
+): string {
+  const task = ctx.playbook.tasks.find((t) => t.id === taskId);
+  if (task === undefined) throw new CommandError(`unknown task "${taskId}"`);
+  if (task.scope === 'release') {
+    if (version !== undefined)
+      throw new CommandError(`${taskId} is done once per release; leave out the version`);
+    return taskId;
+  }
+  const instances = instancesOfTask(task, state.versions);
+  if (instances.length === 0)
+    throw new CommandError(`set the affected versions first: /secrel versions 17.5,17.4`);
+  const versions = instances.map((i) => i.version).join(', ');
+  if (version === undefined) {
+    const [only] = instances;
+    if (instances.length === 1 && only) return only.key;
+    throw new CommandError(`name the version: ${taskId}@${instances[0]?.version} (one of ${versions})`);
+  }
+  const match = instances.find((i) => i.version === version);
+  if (!match) throw new CommandError(`${version} is not an affected version for ${taskId} (${versions})`);
+  return match.key;
+}

@@ -1,0 +1,377 @@
+import { applyNote } from './chatops.js';
+import type { SecrelConfig } from './config.js';
+import { isOlder, isoOf, millisOf } from './moments.js';
+import { referencesIssue } from './references.js';
+import { environmentKind } from './signals.js';
+import { initialTaskStates, taskKey } from './tasks.js';
+import { type Change, type ReleaseContext, sameValue, settle, unchanged } from './transitions.js';
+import type {
+  DeploymentEvent,
+  GitLabEvent,
+  IssueEvent,
+  MergeRequestEvent,
+  PipelineEvent,
+} from './types/events.js';
+import type { Applied, MergeRequestState, ReleaseState, TaskState, TimelineEntry } from './types/release.js';
+import { versionForBranch } from './versions.js';
+
+export type { ReleaseContext } from './transitions.js';
+export {
+  type AutomatedResult,
+  completeAutomatedTask,
+  enterPhase,
+  recordActionFailure,
+  recordGateToken,
+  setStatus,
+} from './transitions.js';
+
+/**
+ * A security release as a pure state machine over GitLab events: how one starts, and how each
+ * merge request, pipeline, deployment, issue and comment moves it (DESIGN.md §5).
+ */
+
+/** Pipeline variables secrel sets on the pipelines it starts. */
+export const SECREL_VARIABLES = {
+  releaseId: 'SECREL_RELEASE_ID',
+  action: 'SECREL_ACTION',
+  version: 'SECREL_VERSION',
+} as const;
+
+/** Who GitLab-observed changes are attributed to when the event names no user. */
+const GITLAB = 'gitlab';
+
+/** The release id of a vulnerability issue: a re-label or duplicate event yields the same id. */
+export function releaseIdFor(projectId: number, iid: number): string {
+  return `${projectId}-${iid}`;
+}
+
+function projectOf(config: SecrelConfig, projectId: number): SecrelConfig['projects'][number] | undefined {
+  return config.projects.find((p) => p.id === projectId);
+}
+
+/**
+ * Starts a release when a confidential, open issue in a configured project has (or just got)
+ * the release label. Undefined when the event starts nothing. The caller only calls this when no
+ * release exists for the issue yet; the id makes a second start impossible anyway.
+ */
+export function startRelease(event: IssueEvent, ctx: ReleaseContext): Applied | undefined {
+  const label = ctx.config.releaseLabel.toLowerCase();
+  const labelled = [...event.labels, ...event.addedLabels].some((l) => l.toLowerCase() === label);
+  if (!labelled || !event.confidential || event.state !== 'opened') return undefined;
+  if (projectOf(ctx.config, event.projectId) === undefined) return undefined;
+  const at = isoOf(ctx.now);
+  const id = releaseIdFor(event.projectId, event.iid);
+  const seed: ReleaseState = {
+    id,
+    revision: 0,
+    status: 'planning',
+    projectId: event.projectId,
+    projectPath: event.projectPath,
+    vulnerabilityIssue: { projectId: event.projectId, iid: event.iid, url: event.url },
+    slipHours: 0,
+    versions: [],
+    phase: 'first-steps',
+    tasks: initialTaskStates(ctx.playbook, []),
+    mergeRequests: {},
+    pipelines: {},
+    deployments: {},
+    gates: {},
+    createdAt: at,
+    updatedAt: at,
+  };
+  // Titles never reach the timeline: the issue is named by project and iid only.
+  const started: TimelineEntry = {
+    at,
+    kind: 'release-started',
+    summary: `release started from confidential issue #${event.iid} in project ${event.projectId}`,
+    actor: event.actor,
+  };
+  return settle(
+    seed,
+    { state: seed, timeline: [started], effects: [{ type: 'start-workflow', releaseId: id }] },
+    ctx,
+    event.actor,
+  );
+}
+
+/** Applies one GitLab event to a release. Stale, duplicate and unrelated events change nothing. */
+export function apply(state: ReleaseState, event: GitLabEvent, ctx: ReleaseContext): Applied {
+  const finished = state.status === 'aborted' || state.status === 'completed';
+  if (finished && event.kind !== 'note') return unchanged(state);
+  switch (event.kind) {
+    case 'merge_request':
+      return settle(state, applyMergeRequest(state, event, ctx), ctx, event.actor);
+    case 'pipeline':
+      return settle(state, applyPipeline(state, event, ctx), ctx, GITLAB);
+    case 'deployment':
+      return settle(state, applyDeployment(state, event, ctx), ctx, GITLAB);
+    case 'issue':
+      return settle(state, applyIssue(state, event, ctx), ctx, event.actor);
+    case 'note':
+      return settle(state, applyNote(state, event, ctx), ctx, event.actor);
+    default:
+      return unchanged(state);
+  }
+}
+
+/** Whether an MR's title or description references the vulnerability or release issue. */
+function referencesRelease(state: ReleaseState, event: MergeRequestEvent, config: SecrelConfig): boolean {
+  const text = `${event.title}\n${event.description}`;
+  return [state.vulnerabilityIssue, state.releaseIssue].some(
+    (issue) =>
+      issue !== undefined &&
+      referencesIssue(
+        text,
+        {
+          ...issue,
+          projectPath:
+            projectOf(config, issue.projectId)?.path ??
+            (issue.projectId === state.projectId ? state.projectPath : undefined),
+        },
+        event.projectId,
+        config.gitlab.url,
+      ),
+  );
+}
+
+function applyMergeRequest(
+  state: ReleaseState,
+  event: MergeRequestEvent,
+  ctx: ReleaseContext,
+): Change | undefined {
+  const project = projectOf(ctx.config, event.projectId);
+  if (project === undefined) return undefined;
+  const key = `${event.projectId}!${event.iid}`;
+  const stored = state.mergeRequests[key];
+  const linked = (state.linkedMergeRequests ?? []).includes(key);
+  if (stored === undefined && !linked && !referencesRelease(state, event, ctx.config)) return undefined;
+  if (stored !== undefined && isOlder(event.updatedAt, stored.updatedAt)) return undefined;
+  const version = versionForBranch(
+    event.targetBranch,
+    project.defaultBranch,
+    ctx.config.versionBranchPattern,
+  );
+  if (version === undefined) return undefined;
+  const next: MergeRequestState = {
+    projectId: event.projectId,
+    iid: event.iid,
+    targetBranch: event.targetBranch,
+    sourceBranch: event.sourceBranch,
+    version,
+    state: event.state,
+    url: event.url,
+    updatedAt: event.updatedAt,
+  };
+  if (stored !== undefined && sameValue(stored, next)) return undefined;
+  const at = isoOf(ctx.now);
+  const summary =
+    stored === undefined
+      ? `MR !${event.iid} in project ${event.projectId} joined for ${version} (${event.state})`
+      : `MR !${event.iid} in project ${event.projectId} is ${event.state}`;
+  return {
+    state: {
+      ...state,
+      mergeRequests: { ...state.mergeRequests, [key]: next },
+      ...(linked ? { linkedMergeRequests: (state.linkedMergeRequests ?? []).filter((k) => k !== key) } : {}),
+    },
+    timeline: [{ at, kind: stored === undefined ? 'mr-joined' : 'mr-updated', summary, actor: event.actor }],
+    effects: [],
+  };
+}
+
+/** Progress order of pipeline and deployment statuses, for events that carry the same timestamp. */
+const STATUS_RANK: Readonly<Record<string, number>> = {
+  created: 0,
+  waiting_for_resource: 1,
+  preparing: 2,
+  pending: 3,
+  scheduled: 3,
+  manual: 4,
+  running: 5,
+  success: 6,
+  failed: 6,
+  canceled: 6,
+  skipped: 6,
+  blocked: 4,
+};
+
+/**
+ * Whether an event is newer than what is stored: later `updatedAt`, or the same moment and a later
+ * id, or the same run further along (GitLab stamps pending and running with the creation time).
+ */
+function isNewer(
+  candidate: { readonly id: number; readonly updatedAt: string; readonly status: string },
+  stored: { readonly id: number; readonly updatedAt: string; readonly status: string } | undefined,
+): boolean {
+  if (stored === undefined) return true;
+  const delta = millisOf(candidate.updatedAt) - millisOf(stored.updatedAt);
+  if (delta !== 0) return delta > 0;
+  if (candidate.id !== stored.id) return candidate.id > stored.id;
+  return (STATUS_RANK[candidate.status] ?? 0) > (STATUS_RANK[stored.status] ?? 0);
+}
+
+/** The task key a secrel pipeline completes, from its `SECREL_ACTION` (action kind or task id) and version. */
+function taskKeyOfPipeline(
+  state: ReleaseState,
+  event: PipelineEvent,
+  ctx: ReleaseContext,
+): string | undefined {
+  const action = event.variables[SECREL_VARIABLES.action];
+  if (action === undefined) return undefined;
+  const task = ctx.playbook.tasks.find(
+    (t) => t.id === action || (t.completion.kind === 'automated' && t.completion.action === action),
+  );
+  if (task === undefined) return undefined;
+  const key =
+    task.scope === 'release' ? taskKey(task.id) : taskKey(task.id, event.variables[SECREL_VARIABLES.version]);
+  return state.tasks[key] === undefined ? undefined : key;
+}
+
+function isSecurityBranchPipeline(state: ReleaseState, event: PipelineEvent): boolean {
+  return Object.values(state.mergeRequests).some(
+    (mr) =>
+      mr.projectId === event.projectId &&
+      (mr.sourceBranch === event.ref || event.ref.startsWith(`refs/merge-requests/${mr.iid}/`)),
+  );
+}
+
+function applyPipeline(state: ReleaseState, event: PipelineEvent, ctx: ReleaseContext): Change | undefined {
+  const releaseId = event.variables[SECREL_VARIABLES.releaseId];
+  if (releaseId !== undefined && releaseId !== state.id) return undefined;
+  const ours = releaseId === state.id;
+  if (!ours && !isSecurityBranchPipeline(state, event)) return undefined;
+  const at = isoOf(ctx.now);
+  const candidate = { id: event.pipelineId, updatedAt: event.updatedAt, status: event.status };
+  let next = state;
+  const timeline: TimelineEntry[] = [];
+  const effects: Change['effects'][number][] = [];
+
+  const refKey = `${event.projectId}:${event.ref}`;
+  const storedRef = state.pipelines[refKey];
+  if (isNewer(candidate, storedRef && { id: storedRef.pipelineId, ...storedRef })) {
+    const action = ours ? event.variables[SECREL_VARIABLES.action] : undefined;
+    next = {
+      ...next,
+      pipelines: {
+        ...next.pipelines,
+        [refKey]: {
+          projectId: event.projectId,
+          pipelineId: event.pipelineId,
+          ref: event.ref,
+          status: event.status,
+          ...(action ? { action } : {}),
+          updatedAt: event.updatedAt,
+        },
+      },
+    };
+    timeline.push({
+      at,
+      kind: 'pipeline',
+      summary: `pipeline ${event.pipelineId} on ${event.ref} is ${event.status}`,
+    });
+  }
+
+  const key = ours ? taskKeyOfPipeline(state, event, ctx) : undefined;
+  const task = key === undefined ? undefined : next.tasks[key];
+  if (key !== undefined && task !== undefined && task.status !== 'done') {
+    const last = task.lastPipeline;
+    if (isNewer(candidate, last && { id: last.pipelineId, ...last })) {
+      const lastPipeline = {
+        projectId: event.projectId,
+        pipelineId: event.pipelineId,
+        status: event.status,
+        updatedAt: event.updatedAt,
+      };
+      const succeeded = event.status === 'success';
+      const updated: TaskState = succeeded
+        ? { ...task, status: 'done', by: 'secrel', at, via: 'automation', lastPipeline }
+        : { ...task, lastPipeline };
+      next = { ...next, tasks: { ...next.tasks, [key]: updated } };
+      if (succeeded)
+        timeline.push({
+          at,
+          kind: 'task-done',
+          summary: `${key} done: pipeline ${event.pipelineId} succeeded`,
+          actor: 'secrel',
+        });
+      const gateId = `pipeline:${key}`;
+      const gate = next.gates[gateId];
+      if (
+        (event.status === 'failed' || event.status === 'canceled') &&
+        gate?.status === 'waiting' &&
+        gate.token
+      ) {
+        const cause = `pipeline for ${key} ${event.status}`;
+        next = { ...next, gates: { ...next.gates, [gateId]: { ...gate, status: 'failed', failedAt: at } } };
+        effects.push({ type: 'fail-gate', gate: gateId, token: gate.token, error: 'Pipeline.Failed', cause });
+        timeline.push({ at, kind: 'gate-failed', summary: `gate ${gateId} failed: ${cause}` });
+      }
+    }
+  }
+  return next === state ? undefined : { state: next, timeline, effects };
+}
+
+function applyDeployment(
+  state: ReleaseState,
+  event: DeploymentEvent,
+  ctx: ReleaseContext,
+): Change | undefined {
+  // Only deployments that can prove a task are kept; review apps would only bloat the state.
+  if (
+    projectOf(ctx.config, event.projectId) === undefined ||
+    environmentKind(event.environment) === undefined
+  ) {
+    return undefined;
+  }
+  const stored = state.deployments[event.environment];
+  const candidate = { id: event.deploymentId, updatedAt: event.updatedAt, status: event.status };
+  if (!isNewer(candidate, stored && { id: stored.deploymentId, ...stored })) return undefined;
+  const at = isoOf(ctx.now);
+  return {
+    state: {
+      ...state,
+      deployments: {
+        ...state.deployments,
+        [event.environment]: {
+          environment: event.environment,
+          status: event.status,
+          deploymentId: event.deploymentId,
+          updatedAt: event.updatedAt,
+        },
+      },
+    },
+    timeline: [
+      {
+        at,
+        kind: 'deployment',
+        summary: `deployment ${event.deploymentId} to ${event.environment} is ${event.status}`,
+      },
+    ],
+    effects: [],
+  };
+}
+
+function applyIssue(state: ReleaseState, event: IssueEvent, ctx: ReleaseContext): Change | undefined {
+  const mitigation = state.mitigationIssue;
+  if (mitigation === undefined || mitigation.projectId !== event.projectId || mitigation.iid !== event.iid) {
+    return undefined;
+  }
+  if (mitigation.updatedAt !== undefined && isOlder(event.updatedAt, mitigation.updatedAt)) return undefined;
+  if (mitigation.state === event.state && mitigation.updatedAt === event.updatedAt) return undefined;
+  const at = isoOf(ctx.now);
+  return {
+    state: { ...state, mitigationIssue: { ...mitigation, state: event.state, updatedAt: event.updatedAt } },
+    timeline:
+      mitigation.state === event.state
+        ? []
+        : [
+            {
+              at,
+              kind: 'mitigation-issue',
+              summary: `mitigation issue #${event.iid} ${event.state}`,
+              actor: event.actor,
+            },
+          ],
+    effects: [],
+  };
+}

@@ -1,0 +1,76 @@
+import type { SecrelConfig } from './config.js';
+import type { GitLabEvent } from './types/events.js';
+import type { ReleaseState } from './types/release.js';
+
+/**
+ * Routing keys: how ingress finds the releases an event may concern without scanning. A release
+ * owns keys (its issues, MRs, MR source branches, its id); an event offers keys; the store joins
+ * them. An offered key that resolves to nothing is simply not this release's business.
+ */
+
+/** Builders of routing keys, one per kind. */
+export const routingKey = {
+  issue: (projectId: number, iid: number) => `issue:${projectId}:${iid}`,
+  mergeRequest: (projectId: number, iid: number) => `mr:${projectId}:${iid}`,
+  ref: (projectId: number, ref: string) => `ref:${projectId}:${ref}`,
+  release: (releaseId: string) => `release:${releaseId}`,
+  project: (projectId: number) => `project:${projectId}`,
+} as const;
+
+const MR_REF = /^refs\/merge-requests\/(\d+)\//;
+
+/**
+ * The keys an event can be found by. `project:` keys reach every active release of the project:
+ * an MR may reference a release issue before the release knows it, and deployments name no release.
+ */
+export function eventRoutingKeys(event: GitLabEvent): string[] {
+  switch (event.kind) {
+    case 'issue':
+      return [routingKey.issue(event.projectId, event.iid)];
+    case 'merge_request':
+      return [routingKey.mergeRequest(event.projectId, event.iid), routingKey.project(event.projectId)];
+    case 'pipeline': {
+      const keys = [routingKey.ref(event.projectId, event.ref)];
+      const mrIid = MR_REF.exec(event.ref)?.[1];
+      if (mrIid !== undefined) keys.push(routingKey.mergeRequest(event.projectId, Number(mrIid)));
+      const releaseId = event.variables.SECREL_RELEASE_ID;
+      if (releaseId) keys.push(routingKey.release(releaseId));
+      return keys;
+    }
+    case 'note':
+      if (event.noteableIid === undefined) return [];
+      if (event.noteableType === 'Issue') return [routingKey.issue(event.projectId, event.noteableIid)];
+      if (event.noteableType === 'MergeRequest')
+        return [routingKey.mergeRequest(event.projectId, event.noteableIid)];
+      return [];
+    case 'deployment':
+      return [routingKey.project(event.projectId)];
+    case 'release':
+    case 'tag_push':
+      return [];
+  }
+}
+
+/**
+ * The keys a release owns: its id, its issues, its MRs (also those linked by `/secrel mr` before
+ * their first event), their source branches, and while it is active the configured projects.
+ */
+export function releaseRoutingKeys(state: ReleaseState, config?: SecrelConfig): string[] {
+  const keys = new Set<string>([routingKey.release(state.id)]);
+  for (const issue of [state.vulnerabilityIssue, state.releaseIssue, state.mitigationIssue]) {
+    if (issue) keys.add(routingKey.issue(issue.projectId, issue.iid));
+  }
+  for (const mr of Object.values(state.mergeRequests)) {
+    keys.add(routingKey.mergeRequest(mr.projectId, mr.iid));
+    keys.add(routingKey.ref(mr.projectId, mr.sourceBranch));
+  }
+  for (const linked of state.linkedMergeRequests ?? []) {
+    const [projectId, iid] = linked.split('!').map(Number);
+    if (projectId !== undefined && iid !== undefined) keys.add(routingKey.mergeRequest(projectId, iid));
+  }
+  if (state.status !== 'aborted' && state.status !== 'completed') {
+    keys.add(routingKey.project(state.projectId));
+    for (const project of config?.projects ?? []) keys.add(routingKey.project(project.id));
+  }
+  return [...keys];
+}
