@@ -1,0 +1,135 @@
+import type { ServerResponse } from 'node:http';
+import { z } from 'zod';
+import {
+  FailurePlan,
+  type PlannedFailure,
+  type RecordedCall,
+  type RunningServer,
+  sendJson,
+  startServer,
+} from './http.js';
+
+/** Options of {@link startFakeHackerOne}. */
+export interface FakeHackerOneOptions {
+  readonly apiIdentifier?: string;
+  readonly token?: string;
+}
+
+/** A comment the fake received on a report. */
+export interface FakeReportComment {
+  readonly reportId: string;
+  readonly message: string;
+  readonly internal: boolean;
+}
+
+const commentBody = z.object({
+  data: z.object({
+    type: z.literal('activity-comment'),
+    attributes: z.object({ message: z.string().min(1), internal: z.boolean().default(true) }),
+  }),
+});
+
+/**
+ * HackerOne in the test: answers `POST /v1/reports/{id}/activities` (comments) and
+ * `POST /v1/reports/{id}/disclosure_requests/approve` behind basic auth, records every call,
+ * and can be told to fail.
+ */
+export class FakeHackerOne {
+  /** Every call received, in order. */
+  readonly calls: RecordedCall[] = [];
+  readonly comments: FakeReportComment[] = [];
+  /** Report ids whose disclosure was approved, in order. */
+  readonly approvals: string[] = [];
+  private readonly failures = new FailurePlan();
+  private server: RunningServer | undefined;
+
+  constructor(private readonly options: FakeHackerOneOptions = {}) {}
+
+  /** API root (`http://127.0.0.1:port/v1`): give it to the client as `baseUrl`. */
+  get url(): string {
+    if (!this.server) throw new Error('fake HackerOne is not started');
+    return `${this.server.url}/v1`;
+  }
+
+  /** The basic-auth user name the fake accepts. */
+  get apiIdentifier(): string {
+    return this.options.apiIdentifier ?? 'secrel-fake';
+  }
+
+  /** The basic-auth password the fake accepts. */
+  get token(): string {
+    return this.options.token ?? 'fake-hackerone-token';
+  }
+
+  /** Starts listening on a free port of 127.0.0.1. */
+  async start(): Promise<this> {
+    this.server ??= await startServer((call, res) => this.handle(call, res));
+    return this;
+  }
+
+  /** Makes matching calls fail, e.g. `{ path: /approve$/, status: 503, times: 1 }`. */
+  failRequests(plan: PlannedFailure): void {
+    this.failures.add(plan);
+  }
+
+  /** Forgets calls, comments, approvals and planned failures. */
+  reset(): void {
+    this.calls.length = 0;
+    this.comments.length = 0;
+    this.approvals.length = 0;
+    this.failures.clear();
+  }
+
+  /** Stops the server. */
+  async close(): Promise<void> {
+    await this.server?.close();
+    this.server = undefined;
+  }
+
+  private handle(call: RecordedCall, res: ServerResponse): void {
+    this.calls.push(call);
+    const expected = `Basic ${Buffer.from(`${this.apiIdentifier}:${this.token}`).toString('base64')}`;
+    if (call.headers.authorization !== expected) {
+      sendJson(res, 401, { errors: [{ status: 401, title: 'Unauthorized' }] });
+      return;
+    }
+    const failure = this.failures.take(call);
+    if (failure) {
+      sendJson(res, failure.status, failure.body ?? { errors: [{ status: failure.status }] });
+      return;
+    }
+    const comment = /^\/v1\/reports\/([^/]+)\/activities$/.exec(call.path);
+    if (call.method === 'POST' && comment?.[1]) {
+      this.addComment(decodeURIComponent(comment[1]), call.body, res);
+      return;
+    }
+    const approve = /^\/v1\/reports\/([^/]+)\/disclosure_requests\/approve$/.exec(call.path);
+    if (call.method === 'POST' && approve?.[1]) {
+      const reportId = decodeURIComponent(approve[1]);
+      if (this.approvals.includes(reportId)) {
+        sendJson(res, 409, { errors: [{ status: 409, title: 'Disclosure already approved' }] });
+        return;
+      }
+      this.approvals.push(reportId);
+      sendJson(res, 200, { data: { id: reportId, type: 'report' } });
+      return;
+    }
+    sendJson(res, 404, { errors: [{ status: 404, title: 'Not Found' }] });
+  }
+
+  private addComment(reportId: string, body: unknown, res: ServerResponse): void {
+    const parsed = commentBody.safeParse(body);
+    if (!parsed.success) {
+      sendJson(res, 400, { errors: [{ status: 400, title: 'Invalid activity' }] });
+      return;
+    }
+    const { message, internal } = parsed.data.data.attributes;
+    this.comments.push({ reportId, message, internal });
+    sendJson(res, 201, { data: { id: String(this.comments.length), type: 'activity-comment' } });
+  }
+}
+
+/** Starts a fake HackerOne on 127.0.0.1; call `close()` when done. */
+export async function startFakeHackerOne(options: FakeHackerOneOptions = {}): Promise<FakeHackerOne> {
+  return new FakeHackerOne(options).start();
+}

@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { HackerOneClient } from '../../../lib/adapters/hackerone/client.js';
+import { HackerOneError } from '../../../lib/adapters/hackerone/errors.js';
+import { type FakeHackerOne, startFakeHackerOne } from '../../../lib/local/fakes/fake-hackerone.js';
+
+let hackerone: FakeHackerOne;
+let client: HackerOneClient;
+
+beforeAll(async () => {
+  hackerone = await startFakeHackerOne();
+});
+afterAll(() => hackerone.close());
+beforeEach(() => {
+  hackerone.reset();
+  client = new HackerOneClient({
+    baseUrl: hackerone.url,
+    apiIdentifier: hackerone.apiIdentifier,
+    token: hackerone.token,
+  });
+});
+
+async function failure(run: () => Promise<unknown>): Promise<HackerOneError> {
+  const error = await run().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(HackerOneError);
+  return error as HackerOneError;
+}
+
+describe('HackerOneClient against the fake HackerOne', () => {
+  it('thanks the reporter with a comment they can see, using basic auth', async () => {
+    await client.comment('2231', 'Thank you! The fix shipped in 17.5.1.');
+
+    const [call] = hackerone.calls;
+    const basic = Buffer.from(`${hackerone.apiIdentifier}:${hackerone.token}`).toString('base64');
+    expect(call).toMatchObject({
+      method: 'POST',
+      path: '/v1/reports/2231/activities',
+      headers: { authorization: `Basic ${basic}`, 'content-type': 'application/json' },
+      body: {
+        data: {
+          type: 'activity-comment',
+          attributes: { message: 'Thank you! The fix shipped in 17.5.1.', internal: false },
+        },
+      },
+    });
+    expect(hackerone.comments).toEqual([
+      { reportId: '2231', message: 'Thank you! The fix shipped in 17.5.1.', internal: false },
+    ]);
+  });
+
+  it('approves the disclosure request, and an approval already made counts as done', async () => {
+    await client.approveDisclosure('2231');
+    await client.approveDisclosure('2231');
+
+    expect(hackerone.calls.map((c) => c.path)).toEqual([
+      '/v1/reports/2231/disclosure_requests/approve',
+      '/v1/reports/2231/disclosure_requests/approve',
+    ]);
+    expect(hackerone.approvals).toEqual(['2231']);
+  });
+
+  it('uses a configured disclosure path, because the public API leaves it uncertain', async () => {
+    const custom = new HackerOneClient({
+      baseUrl: hackerone.url,
+      apiIdentifier: hackerone.apiIdentifier,
+      token: hackerone.token,
+      disclosurePath: '/reports/{id}/disclosure',
+    });
+
+    const error = await failure(() => custom.approveDisclosure('77'));
+
+    expect(hackerone.calls[0]?.path).toBe('/v1/reports/77/disclosure');
+    expect(error).toMatchObject({ status: 404, transient: false, operation: 'approveDisclosure' });
+  });
+
+  it('marks a 503 transient', async () => {
+    hackerone.failRequests({ path: /activities$/, status: 503, times: 1 });
+
+    const error = await failure(() => client.comment('1', 'thanks'));
+
+    expect(error).toMatchObject({ status: 503, transient: true });
+  });
+
+  it('marks bad credentials permanent and keeps token and comment out of the message', async () => {
+    const wrong = new HackerOneClient({
+      baseUrl: hackerone.url,
+      apiIdentifier: 'x',
+      token: 'h1-secret-token',
+    });
+
+    const error = await failure(() => wrong.comment('9', 'Thanks for the SSRF report'));
+
+    expect(error).toMatchObject({ status: 401, transient: false });
+    expect(error.message).toBe('comment: HackerOne answered 401 for report 9');
+  });
+
+  it('marks an unreachable HackerOne transient', async () => {
+    const gone = await startFakeHackerOne();
+    const baseUrl = gone.url;
+    await gone.close();
+
+    const error = await failure(() =>
+      new HackerOneClient({ baseUrl, apiIdentifier: 'a', token: 'b' }).approveDisclosure('1'),
+    );
+
+    expect(error).toMatchObject({ status: undefined, transient: true });
+  });
+});
