@@ -46,15 +46,21 @@ export class FakeSlack {
   private handle(call: RecordedCall, res: ServerResponse): void {
     this.calls.push(call);
     const failure = this.failures.take(call);
-    if (failure) return text(res, failure.status, 'planned_failure');
-    if (call.method !== 'POST' || !call.path.startsWith('/services/')) return text(res, 404, 'no_service');
-    const body = call.body;
-    if (typeof body !== 'object' || body === null || !('text' in body) || typeof body.text !== 'string') {
-      return text(res, 400, 'invalid_payload');
+    if (failure) {
+      text(res, failure.status, 'planned_failure');
+    } else if (call.method !== 'POST' || !call.path.startsWith('/services/')) {
+      text(res, 404, 'no_service');
+    } else if (!hasText(call.body)) {
+      text(res, 400, 'invalid_payload');
+    } else {
+      this.messages.push(call.body.text);
+      text(res, 200, 'ok');
     }
-    this.messages.push(body.text);
-    text(res, 200, 'ok');
   }
+}
+
+function hasText(body: unknown): body is { text: string } {
+  return typeof body === 'object' && body !== null && 'text' in body && typeof body.text === 'string';
 }
 
 function text(res: ServerResponse, status: number, body: string): void {
