@@ -37,9 +37,15 @@ export interface Synthesized {
 export function synthesize(
   context: Record<string, unknown> = {},
   config: SecrelConfig = exampleConfig(),
+  options: { readonly cloudFormationValidation?: boolean } = {},
 ): Synthesized {
   const outdir = mkdtempSync(join(tmpdir(), 'secrel-cdk-'));
-  const app = new App({ outdir, context: { 'aws:cdk:bundling-stacks': [] } });
+  const app = new App({
+    outdir,
+    context: { 'aws:cdk:bundling-stacks': [] },
+    // CDK's own template validation takes seconds; the stack test runs it once, as `cdk synth` does.
+    builtinCloudFormationValidation: options.cloudFormationValidation ?? false,
+  });
   const settings = parseInfraSettings(context);
   const stack = new SecrelStack(app, `secrel-${settings.stage}`, { settings, config });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
@@ -79,4 +85,29 @@ export function synthesizeOnce(
     cache.set(key, synthesized);
   }
   return synthesized;
+}
+
+/** One IAM statement as the template holds it. */
+export interface StatementJson {
+  readonly Effect: string;
+  readonly Action: string | string[];
+  readonly Resource?: unknown;
+}
+
+/** The statements of the inline policy attached to the role whose logical id starts with `rolePrefix`. */
+export function statementsOfRole(template: Template, rolePrefix: string): StatementJson[] {
+  const role = logicalId(template, 'AWS::IAM::Role', rolePrefix);
+  const policies = Object.values(resourcesOfType(template, 'AWS::IAM::Policy')).filter((policy) =>
+    JSON.stringify(policy.Properties?.Roles).includes(`"${role}"`),
+  );
+  return policies.flatMap(
+    (policy) => (policy.Properties?.PolicyDocument as { Statement: StatementJson[] }).Statement,
+  );
+}
+
+/** Every action a role may perform, flattened and sorted. */
+export function actionsOfRole(template: Template, rolePrefix: string): string[] {
+  return statementsOfRole(template, rolePrefix)
+    .flatMap((statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]))
+    .sort();
 }

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { WEBHOOK_PATH } from '../../lib/infra/ingress.js';
+import { actionsOfRole, resourcesOfType, statementsOfRole, synthesizeOnce } from './synth.js';
+
+describe('webhook ingress', () => {
+  it('takes POST /webhooks/gitlab, the same path as local mode, and sends it to the webhook function', () => {
+    const { template } = synthesizeOnce();
+    const routes = Object.values(resourcesOfType(template, 'AWS::ApiGatewayV2::Route'));
+    expect(routes.map((route) => route.Properties?.RouteKey)).toEqual([`POST ${WEBHOOK_PATH}`]);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+    });
+  });
+
+  it('throttles a flood at the API stage, before any function runs, and keeps access logs', () => {
+    const { template } = synthesizeOnce({ ingressRateLimit: '7', ingressBurstLimit: '14' });
+    const stages = Object.values(resourcesOfType(template, 'AWS::ApiGatewayV2::Stage'));
+    expect(stages).toHaveLength(1);
+    const stage = stages[0]?.Properties ?? {};
+    expect(stage.StageName).toBe('$default');
+    expect(stage.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 7, ThrottlingBurstLimit: 14 });
+    expect(stage.AccessLogSettings).toMatchObject({ DestinationArn: expect.anything() });
+  });
+
+  it('caps concurrent webhook functions only when asked to', () => {
+    const reserved = (context: Record<string, unknown>) =>
+      Object.entries(resourcesOfType(synthesizeOnce(context).template, 'AWS::Lambda::Function')).find(
+        ([id]) => id.startsWith('IngressWebhook'),
+      )?.[1].Properties?.ReservedConcurrentExecutions;
+    expect(reserved({})).toBeUndefined();
+    expect(reserved({ webhookReservedConcurrency: 3 })).toBe(3);
+  });
+
+  it('may start, answer and stop release executions, on the release state machine only', () => {
+    const { template } = synthesizeOnce();
+    const states = statementsOfRole(template, 'IngressWebhookRole').filter((s) =>
+      [s.Action].flat().some((action) => action.startsWith('states:')),
+    );
+    expect(states.flatMap((s) => [s.Action].flat()).sort()).toEqual([
+      'states:SendTaskFailure',
+      'states:SendTaskHeartbeat',
+      'states:SendTaskSuccess',
+      'states:StartExecution',
+      'states:StopExecution',
+    ]);
+    for (const statement of states) {
+      expect(JSON.stringify(statement.Resource)).toMatch(
+        /:(stateMachine|execution):secrel-dev-security-release(:\*)?"/,
+      );
+    }
+  });
+
+  it('reads and writes the release table, and never deletes the table itself', () => {
+    const actions = actionsOfRole(synthesizeOnce().template, 'IngressWebhookRole');
+    expect(actions).toEqual(
+      expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:GetItem']),
+    );
+    expect(actions).not.toContain('dynamodb:DeleteTable');
+  });
+});
