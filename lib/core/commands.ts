@@ -71,7 +71,7 @@ export function parseCommand(line: string, playbook: Playbook): Command {
     case 'waive':
       return parseWaive(args, playbook);
     case 'versions':
-      return { name: 'versions', versions: parseVersionList(args.join('')) };
+      return { name: 'versions', versions: parseVersionList(args.join(',')) };
     case 'start':
       return { name: 'start', dayOne: parseDate(args) };
     case 'slip':
