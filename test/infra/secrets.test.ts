@@ -15,7 +15,9 @@ function envOf(prefix: string, context: Record<string, unknown> = {}, config = m
     Object.entries(resourcesOfType(template, 'AWS::Lambda::Function')).find(([id]) =>
       id.startsWith(prefix),
     ) ?? [];
-  return (fn?.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+  const environment = fn?.Properties?.Environment as { Variables: Record<string, unknown> } | undefined;
+  if (!environment) throw new Error(`no function ${prefix}`);
+  return environment.Variables;
 }
 
 describe('secrets in Secrets Manager', () => {

@@ -101,7 +101,8 @@ export function statementsOfRole(template: Template, rolePrefix: string): Statem
     JSON.stringify(policy.Properties?.Roles).includes(`"${role}"`),
   );
   return policies.flatMap(
-    (policy) => (policy.Properties?.PolicyDocument as { Statement: StatementJson[] }).Statement,
+    (policy) =>
+      (policy.Properties?.PolicyDocument as { Statement?: StatementJson[] } | undefined)?.Statement ?? [],
   );
 }
 

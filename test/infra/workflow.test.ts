@@ -20,6 +20,9 @@ function stateMachine() {
   return { ...synthesized, props: machines[0]?.Properties as unknown as StateMachineProps };
 }
 
+/** How the ASL file writes a substitution. */
+const placeholder = (name: string): string => ['$', '{', name, '}'].join('');
+
 /** The definition CloudFormation will deploy: the staged file with its substitutions applied. */
 function deployedDefinition(): { deployed: unknown; expected: unknown } {
   const { outdir, stack, props } = stateMachine();
@@ -43,8 +46,8 @@ function deployedDefinition(): { deployed: unknown; expected: unknown } {
   const actions = logicalId(stateMachine().template, 'AWS::Lambda::Function', 'FunctionsActions');
   const gate = logicalId(stateMachine().template, 'AWS::Lambda::Function', 'FunctionsGate');
   const expected = file
-    .replaceAll('${ActionsFunctionArn}', `arn:marker:${actions}:Arn`)
-    .replaceAll('${GateFunctionArn}', `arn:marker:${gate}:Arn`);
+    .replaceAll(placeholder('ActionsFunctionArn'), `arn:marker:${actions}:Arn`)
+    .replaceAll(placeholder('GateFunctionArn'), `arn:marker:${gate}:Arn`);
   return { deployed: JSON.parse(deployed), expected: JSON.parse(expected) };
 }
 
