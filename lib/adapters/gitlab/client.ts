@@ -1,8 +1,9 @@
-import { Branches, IssueLinks, IssueNotes, Issues, MergeRequests, Pipelines, Users } from '@gitbeaker/rest';
+import { Branches, IssueLinks, IssueNotes, Issues, MergeRequests, Pipelines, Users } from '@gitbeaker/core';
 import { z } from 'zod';
 import type { GitLabApi } from '../../ports.js';
 import { type Redactions, toGitLabApiError } from './error-mapping.js';
 import { GitLabApiError } from './errors.js';
+import { requesterFn } from './requester.js';
 
 /** How to reach GitLab. */
 export interface GitLabClientOptions {
@@ -31,7 +32,8 @@ type Resources = {
 };
 
 /**
- * secrel's calls to GitLab through gitbeaker. Every failure becomes a {@link GitLabApiError}
+ * secrel's calls to GitLab through gitbeaker's resource classes (see `requester.ts` for why not
+ * the `@gitbeaker/rest` bundle). Every failure becomes a {@link GitLabApiError}
  * saying whether a retry may help. Calls whose effect already exists (a branch, a link, an open
  * MR for the same branches) count as done, so a retried action does not fail on its own
  * earlier success.
@@ -47,6 +49,7 @@ export class GitLabClient implements GitLabApi {
       host: options.host.replace(/\/+$/, ''),
       token: options.token,
       queryTimeout: options.timeoutMs ?? 20_000,
+      requesterFn,
     };
     this.token = options.token;
     this.api = {

@@ -1,6 +1,6 @@
-import { GitbeakerRequestError, GitbeakerRetryError, GitbeakerTimeoutError } from '@gitbeaker/rest';
 import { isTransientStatus } from '../http-status.js';
 import { GitLabApiError } from './errors.js';
+import { GitLabHttpError } from './requester.js';
 
 /** Longest GitLab message kept in a reason; GitLab's own messages are short. */
 const MAX_MESSAGE = 120;
@@ -21,40 +21,22 @@ function oneLine(text: string, redactions: Redactions): string {
   return flat.length > MAX_MESSAGE ? `${flat.slice(0, MAX_MESSAGE)}…` : flat;
 }
 
-function statusOf(error: GitbeakerRequestError): number | undefined {
-  const cause: unknown = error.cause;
-  if (typeof cause !== 'object' || cause === null || !('response' in cause)) return undefined;
-  const response: unknown = cause.response;
-  return response instanceof Response ? response.status : undefined;
-}
-
 /**
- * Turns whatever gitbeaker or fetch threw into a {@link GitLabApiError}. The gitbeaker error is
- * not kept as `cause`: its request carries the `PRIVATE-TOKEN` header, and a logged cause
- * would leak it.
+ * Turns whatever a GitLab call threw into a {@link GitLabApiError}: GitLab's answer keeps its
+ * status and its one-line message (redacted); no answer at all (timeout, network) is transient.
+ * Nothing is kept as `cause`, so logging the error cannot reveal a request or its token.
  */
 export function toGitLabApiError(operation: string, error: unknown, redactions: Redactions): GitLabApiError {
   if (error instanceof GitLabApiError) return error;
-  if (error instanceof GitbeakerRequestError) {
-    const status = statusOf(error);
-    const message = oneLine(error.message, redactions);
-    const reason = `GitLab answered ${status ?? 'an error'}${message ? ` (${message})` : ''}`;
-    return new GitLabApiError(operation, status, status === undefined || isTransientStatus(status), reason);
+  if (error instanceof GitLabHttpError) {
+    const message = oneLine(error.gitlabMessage, redactions);
+    const reason = `GitLab answered ${error.status}${message ? ` (${message})` : ''}`;
+    return new GitLabApiError(operation, error.status, isTransientStatus(error.status), reason);
   }
-  if (error instanceof GitbeakerRetryError) {
-    // gitbeaker gave up after its own retries of 429/502.
-    const status = /last status code: (\d{3})/.exec(error.message)?.[1];
-    return new GitLabApiError(
-      operation,
-      status ? Number(status) : undefined,
-      true,
-      'GitLab kept answering 429/502',
-    );
-  }
-  if (error instanceof GitbeakerTimeoutError) {
+  const name = error instanceof Error ? error.name : 'error';
+  if (name === 'TimeoutError' || name === 'AbortError') {
     return new GitLabApiError(operation, undefined, true, 'GitLab did not answer in time');
   }
-  // fetch's network failures are TypeErrors ("fetch failed"); anything else is unknown, so retry.
-  const name = error instanceof Error ? error.name : 'error';
+  // fetch's network failures are TypeErrors ("fetch failed").
   return new GitLabApiError(operation, undefined, true, `GitLab could not be reached (${name})`);
 }

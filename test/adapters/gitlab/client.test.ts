@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GitLabClient } from '../../../lib/adapters/gitlab/client.js';
 import { GitLabApiError } from '../../../lib/adapters/gitlab/errors.js';
@@ -213,13 +215,14 @@ describe('GitLabClient error mapping', () => {
     expect(error).toMatchObject({ status: 503, transient: true, operation: 'createPipeline' });
   });
 
-  it('marks rate limiting (429) transient once gitbeaker gives up retrying', async () => {
+  it('marks rate limiting (429) transient, leaving the retry to the state machine', async () => {
     gitlab.failRequests({ method: 'POST', path: /notes$/, status: 429, times: Number.POSITIVE_INFINITY });
     const { iid } = await client.createIssue(PROJECT.id, { title: 'R', description: '', confidential: true });
 
     const error = await failure(() => client.createIssueNote(PROJECT.id, iid, 'hello'));
 
     expect(error).toMatchObject({ status: 429, transient: true });
+    expect(callsTo('POST', /notes$/)).toHaveLength(1);
   });
 
   it('marks a 404 permanent: the project does not exist', async () => {
@@ -261,6 +264,24 @@ describe('GitLabClient error mapping', () => {
     expect(error.transient).toBe(false);
     expect(error.message).not.toContain('SQL injection in login');
     expect(error.message).not.toContain('Steps to exploit');
+  });
+
+  it('marks a GitLab that does not answer in time transient', async () => {
+    const silent = createServer(() => {
+      // Never answers, like a GitLab stuck behind a load balancer.
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    const slow = new GitLabClient({ host: `http://127.0.0.1:${port}`, token: 'x', timeoutMs: 200 });
+
+    try {
+      const error = await failure(() => slow.createBranch(1, 'b', 'main'));
+      expect(error).toMatchObject({ status: undefined, transient: true });
+      expect(error.message).toBe('createBranch: GitLab did not answer in time');
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 
   it('marks an unreachable GitLab transient', async () => {
