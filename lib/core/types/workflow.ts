@@ -9,6 +9,15 @@ import { ACTION_KINDS, PHASE_IDS, type PhaseId } from './playbook.js';
  * confidential text.
  */
 
+/**
+ * The CDK app's `definitionSubstitutions` for the ASL: the only placeholders in it, each the ARN of
+ * one of the two functions the state machine calls.
+ */
+export const DEFINITION_SUBSTITUTIONS = {
+  actions: 'ActionsFunctionArn',
+  gate: 'GateFunctionArn',
+} as const;
+
 /** Error names the state machine's Retry/Catch match. Handlers throw errors with these `name`s. */
 export const WORKFLOW_ERRORS = {
   /** Worth retrying: a throttle, a 5xx, a lost connection. */
@@ -134,8 +143,11 @@ export interface DeadlinesResponse extends GateTiming {
   readonly secondsToReminder: number;
 }
 
-/** How an automated action ended this time. */
-export type ActionOutcome = 'done' | 'already-done' | 'skipped' | 'pipeline-started';
+/**
+ * How an automated action ended this time. `interrupted`: an earlier attempt was cut off mid-call
+ * and the call is not safe to repeat, so a person is asked to check (the task stays open).
+ */
+export type ActionOutcome = 'done' | 'already-done' | 'skipped' | 'pipeline-started' | 'interrupted';
 
 /**
  * Answer to `action`. `secondsToCutoff` (to the cutoff of the task's phase, ≥ 1) times the

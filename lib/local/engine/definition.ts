@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { DEFINITION_SUBSTITUTIONS } from '../../core/types/workflow.js';
 import { UnsupportedDefinitionError } from './errors.js';
 
 /**
@@ -19,14 +20,13 @@ export const DEFAULT_DEFINITION_PATH = fileURLToPath(
   new URL('../../../statemachines/security-release.asl.json', import.meta.url),
 );
 
-/** The two functions the definition may call, by their `definitionSubstitutions` names. */
-export const FUNCTION_SUBSTITUTIONS = {
-  '${ActionsFunctionArn}': 'actions',
-  '${GateFunctionArn}': 'gate',
-} as const;
-
 /** Which local handler a function substitution maps to. */
-export type LocalFunction = (typeof FUNCTION_SUBSTITUTIONS)[keyof typeof FUNCTION_SUBSTITUTIONS];
+export type LocalFunction = keyof typeof DEFINITION_SUBSTITUTIONS;
+
+/** The placeholder the ASL writes for a function's ARN: `${ActionsFunctionArn}`. */
+export function placeholder(fn: LocalFunction): string {
+  return `\${${DEFINITION_SUBSTITUTIONS[fn]}}`;
+}
 
 /**
  * Parameters field the rewrite adds for a task's timeout, so it is read from the state input as on
@@ -204,11 +204,11 @@ function rewriteTask(name: string, state: JsonObject, tasks: Map<string, LocalTa
 }
 
 function localFunction(stateName: string, functionName: Json | undefined): LocalFunction {
-  for (const [substitution, fn] of Object.entries(FUNCTION_SUBSTITUTIONS)) {
-    if (functionName === substitution) return fn;
-  }
+  const fns: readonly LocalFunction[] = ['actions', 'gate'];
+  const fn = fns.find((f) => functionName === placeholder(f));
+  if (fn) return fn;
   throw new UnsupportedDefinitionError(
-    `Task "${stateName}" calls ${String(functionName)}; expected \${ActionsFunctionArn} or \${GateFunctionArn}`,
+    `Task "${stateName}" calls ${String(functionName)}; expected ${placeholder('actions')} or ${placeholder('gate')}`,
   );
 }
 

@@ -1,0 +1,241 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import aslValidator from 'asl-validator';
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PLAYBOOK } from '../../lib/core/playbook.js';
+import { PHASE_IDS } from '../../lib/core/types/playbook.js';
+import { actionRequestSchema, gateIdSchema } from '../../lib/core/types/workflow.js';
+import { SCHEDULE_KEYS } from '../../lib/core/workflow-steps.js';
+import { placeholder } from '../../lib/local/engine/definition.js';
+import { ASL_PATH, type AslState, allStates, reachable, readAsl, readMachine } from './asl.js';
+
+const machine = readMachine();
+const states = allStates(machine);
+const entries = [...states.entries()];
+const TITLES = DEFAULT_PLAYBOOK.phases.map((p) => p.title);
+const D4 = 'Day four before 23:59 UTC';
+
+const isGate = (s: AslState) => s.Resource === 'arn:aws:states:::lambda:invoke.waitForTaskToken';
+const isAction = (s: AslState) => s.Resource === 'arn:aws:states:::lambda:invoke';
+const payloadOf = (s: AslState) => s.Parameters?.Payload ?? {};
+const gateOf = (s: AslState) => payloadOf(s).gate ?? payloadOf(s)['gate.$'];
+const statesWhere = (test: (s: AslState) => boolean) => entries.filter(([, s]) => test(s)).map(([n]) => n);
+const actionTask = (s: AslState) => (isAction(s) ? payloadOf(s).task : undefined);
+const stepOf = (s: AslState) => (isAction(s) ? payloadOf(s).step : undefined);
+
+/** Sample values for the paths a payload reads, to check each payload against the protocol. */
+function samplePayload(payload: Record<string, unknown>): Record<string, unknown> {
+  const sample: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(payload)) {
+    if (!key.endsWith('.$')) {
+      sample[key] = value;
+      continue;
+    }
+    const field = key.slice(0, -2);
+    const text = String(value);
+    const format = /^States\.Format\('([^']*)', \$\.version\)$/.exec(text);
+    if (format) sample[field] = (format[1] ?? '').replace('{}', '17.5');
+    else if (field === 'releaseId') sample[field] = '42-7';
+    else if (field === 'version') sample[field] = '17.5';
+    else if (field === 'error') sample[field] = 'Action.Failed';
+    else if (field === 'token') sample[field] = 'token';
+    else throw new Error(`no sample for ${key}`);
+  }
+  return sample;
+}
+
+describe('statemachines/security-release.asl.json', () => {
+  it('is valid Amazon States Language (asl-validator)', () => {
+    const { isValid, errorsText } = aslValidator(readAsl());
+    expect(errorsText('\n')).toBe('');
+    expect(isValid).toBe(true);
+  });
+
+  it('uses JSONPath only, never JSONata', () => {
+    const text = readFileSync(ASL_PATH, 'utf8');
+    expect(text).not.toMatch(/JSONata/i);
+    expect(text).not.toContain('{%');
+    expect(text).toContain('"QueryLanguage": "JSONPath"');
+  });
+
+  it('names every state after a heading of the process, in process order', () => {
+    for (const name of states.keys()) {
+      expect(
+        TITLES.some((title) => name.startsWith(`${title}: `)),
+        name,
+      ).toBe(true);
+    }
+    const topLevel = Object.keys(machine.States).map((name) =>
+      TITLES.findIndex((t) => name.startsWith(`${t}: `)),
+    );
+    expect(topLevel).toEqual([...topLevel].sort((a, b) => a - b));
+    expect(new Set(topLevel).size).toBe(TITLES.length);
+  });
+
+  it('calls only the actions and gate functions, through the two substitutions the CDK app provides', () => {
+    const text = readFileSync(ASL_PATH, 'utf8');
+    expect(new Set(text.match(/\$\{[^}]*\}/g))).toEqual(
+      new Set([placeholder('actions'), placeholder('gate')]),
+    );
+    for (const [name, state] of entries.filter(([, s]) => s.Type === 'Task')) {
+      const expected = isGate(state) ? placeholder('gate') : placeholder('actions');
+      expect(isGate(state) || isAction(state), name).toBe(true);
+      expect(state.Parameters?.FunctionName, name).toBe(expected);
+      expect(payloadOf(state)['releaseId.$'], name).toBe('$.releaseId');
+    }
+  });
+
+  it('sends every actions step a request the protocol schema accepts', () => {
+    for (const [name, state] of entries.filter(([, s]) => isAction(s))) {
+      const parsed = actionRequestSchema.safeParse(samplePayload(payloadOf(state)));
+      expect(parsed.error?.message, name).toBeUndefined();
+    }
+  });
+
+  it('keeps the state small: every actions step selects its result or discards it', () => {
+    for (const [name, state] of entries.filter(([, s]) => isAction(s))) {
+      if (state.ResultPath === null) continue;
+      expect(state.ResultSelector, name).toBeDefined();
+      expect(['$.timing', '$.schedule'], name).toContain(state.ResultPath);
+    }
+  });
+
+  it('waits with TimestampPath only, for every phase that has a start, then re-reads the schedule', () => {
+    const waits = entries.filter(([, s]) => s.Type === 'Wait');
+    for (const [name, state] of waits) {
+      expect(state.TimestampPath, name).toMatch(/^\$\.schedule\.phases\.[a-zA-Z]+\.start$/);
+      expect(
+        ['Seconds', 'SecondsPath', 'Timestamp'].filter((k) => k in state),
+        name,
+      ).toEqual([]);
+      const next = states.get(state.Next ?? '');
+      expect(stepOf(next ?? { Type: 'Pass' }), name).toBe('schedule');
+    }
+    for (const phase of DEFAULT_PLAYBOOK.phases.filter((p) => p.start !== null)) {
+      const wait = states.get(`${phase.title}: wait for start`);
+      expect(wait?.TimestampPath).toBe(`$.schedule.phases.${SCHEDULE_KEYS[phase.id]}.start`);
+      const moved = states.get(`${phase.title}: start moved?`);
+      expect(moved?.Choices?.[0]?.Next).toBe(`${phase.title}: wait for start`);
+    }
+  });
+
+  it('gives every gate a task token, a timeout to its cutoff, and a States.Timeout catch that escalates and waits again', () => {
+    const gates = entries.filter(([, s]) => isGate(s));
+    expect(gates.length).toBeGreaterThan(10);
+    for (const [name, gate] of gates) {
+      expect(payloadOf(gate)['token.$'], name).toBe('$$.Task.Token');
+      expect(gate.TimeoutSecondsPath, name).toMatch(/^\$\.timing\.secondsTo(Cutoff|Reminder)$/);
+      const onTimeout = gate.Catch?.find((c) => c.ErrorEquals.includes('States.Timeout'));
+      expect(onTimeout, name).toBeDefined();
+      expect(onTimeout?.ResultPath, name).toBeNull();
+      const handler = states.get(onTimeout?.Next ?? '');
+      expect(handler && ['escalate', 'remind'].includes(String(stepOf(handler))), name).toBe(true);
+      expect(handler && gateOf(handler), name).toEqual(gateOf(gate));
+      // The escalation (or reminder) leads back to a wait on the same gate: no polling loop.
+      const back = states.get(handler?.Next ?? '');
+      expect(back && isGate(back) && gateOf(back) === gateOf(gate), name).toBe(true);
+      expect(handler?.ResultPath, name).toBe('$.timing');
+    }
+  });
+
+  it('waits on the gates the release core evaluates: schedule, every phase, publish, disclose and its pipelines', () => {
+    const gateIds = new Set(entries.filter(([, s]) => isGate(s)).map(([, s]) => String(gateOf(s))));
+    for (const phase of PHASE_IDS.filter((p) => p !== 'day-four-end' && p !== 'afterwards')) {
+      expect(gateIds).toContain(`phase:${phase}`);
+    }
+    for (const gate of ['schedule-confirmed', 'publish', 'disclose', 'pipeline:build-test-packages']) {
+      expect(gateIds).toContain(gate);
+    }
+    for (const gate of gateIds) {
+      const id = gate.startsWith('States.Format') ? samplePayload({ 'gate.$': gate }).gate : gate;
+      expect(gateIdSchema.safeParse(id).success, gate).toBe(true);
+    }
+  });
+
+  it('retries transient errors with backoff on every Lambda call', () => {
+    for (const [name, state] of entries.filter(([, s]) => s.Type === 'Task')) {
+      const retrier = state.Retry?.find((r) => r.ErrorEquals.includes('Action.Transient'));
+      expect(retrier?.ErrorEquals, name).toEqual(
+        expect.arrayContaining(['Lambda.ServiceException', 'Lambda.TooManyRequestsException']),
+      );
+      expect(Number(retrier?.BackoffRate), name).toBeGreaterThan(1);
+    }
+  });
+
+  it('publishes nothing unless the publish gate held (DESIGN.md §4.1)', () => {
+    const publishing = statesWhere((s) => {
+      const task = String(actionTask(s));
+      return [
+        'publish-packages',
+        'publish-docker',
+        'publish-code',
+        'update-githost',
+        'add-version-entries',
+      ].includes(task);
+    });
+    expect(publishing.length).toBe(5);
+    const withoutGate = reachable(machine, machine.StartAt, new Set([`${D4}: ready to publish?`]));
+    expect(publishing.filter((n) => withoutGate.has(n))).toEqual([]);
+  });
+
+  it('discloses nothing unless the disclose gate held after publication (DESIGN.md §4.2)', () => {
+    const disclosing = statesWhere((s) =>
+      ['lift-confidentiality', 'thank-reporters', 'approve-disclosure', 'update-acknowledgements'].includes(
+        String(actionTask(s)),
+      ),
+    );
+    expect(disclosing.length).toBe(4);
+    const withoutGate = reachable(machine, machine.StartAt, new Set([`${D4}: ready to disclose?`]));
+    expect(disclosing.filter((n) => withoutGate.has(n))).toEqual([]);
+    const afterPublish = reachable(machine, `${D4}: publish`, new Set([`${D4}: compute disclosure cutoff`]));
+    expect(disclosing.filter((n) => afterPublish.has(n))).toEqual([]);
+  });
+
+  it('ends a failed publication in a Fail state, after telling the release managers, with no disclosure on the way', () => {
+    const publish = states.get(`${D4}: publish`);
+    expect(publish?.Type).toBe('Parallel');
+    const named = publish?.Catch?.find((c) => c.ErrorEquals.includes('Action.Failed'));
+    expect(named?.ErrorEquals).toContain('Pipeline.Failed');
+    expect(publish?.Catch?.at(-1)?.ErrorEquals).toEqual(['States.ALL']);
+    for (const catcher of publish?.Catch ?? []) {
+      const path = [...reachable(machine, catcher.Next)];
+      expect(path.map((n) => stepOf(states.get(n) ?? { Type: 'Pass' }))).toContain('publish-failed');
+      expect(path.map((n) => states.get(n)?.Type)).toContain('Fail');
+      expect(
+        path.every(
+          (n) =>
+            states.get(n)?.Type === 'Fail' || stepOf(states.get(n) ?? { Type: 'Pass' }) === 'publish-failed',
+        ),
+      ).toBe(true);
+    }
+  });
+
+  it('fans the builds and publication out over the affected versions from the schedule', () => {
+    for (const name of ['Day three: build packages for each version', `${D4}: publish each version`]) {
+      const map = states.get(name);
+      expect(map?.Type, name).toBe('Map');
+      expect(map?.ItemsPath, name).toBe('$.schedule.versions');
+    }
+  });
+});
+
+const seedDir = resolve(import.meta.dirname, '../../../shared/seed');
+
+describe.skipIf(!existsSync(seedDir))(
+  'state names and the seed headings (skipped when /work/shared/seed is absent)',
+  () => {
+    it('uses each heading of the seed process as a state-name prefix', () => {
+      const seed = readFileSync(resolve(seedDir, '000_da4f4fa182cce746.txt'), 'utf8');
+      const headings = [...seed.matchAll(/^### (.+?):?\s*$/gm)].map((m) =>
+        (m[1] ?? '').replace(/[()]/g, '').trim(),
+      );
+      expect(headings).toEqual(TITLES);
+      for (const heading of headings) {
+        expect(
+          [...states.keys()].some((name) => name.startsWith(`${heading}: `)),
+          heading,
+        ).toBe(true);
+      }
+    });
+  },
+);
