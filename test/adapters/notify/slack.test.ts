@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { NotifyError } from '../../../lib/adapters/notify/errors.js';
+import { createNotifier } from '../../../lib/adapters/notify/index.js';
 import { NoopNotifier } from '../../../lib/adapters/notify/noop.js';
 import { SlackNotifier } from '../../../lib/adapters/notify/slack.js';
 import { type FakeSlack, startFakeSlack } from '../../../lib/local/fakes/fake-slack.js';
@@ -58,5 +59,17 @@ describe('SlackNotifier against the fake Slack', () => {
 describe('NoopNotifier', () => {
   it('accepts a notification without failing when no Slack is configured', async () => {
     await expect(new NoopNotifier().notify('anything')).resolves.toBeUndefined();
+  });
+});
+
+describe('createNotifier', () => {
+  it('sends to Slack when the config has a webhook URL', async () => {
+    await createNotifier({ webhookUrl: slack.webhookUrl }).notify('Release published');
+
+    expect(slack.messages).toEqual(['Release published']);
+  });
+
+  it('sends nowhere when the config has no Slack', () => {
+    expect(createNotifier(undefined)).toBeInstanceOf(NoopNotifier);
   });
 });

@@ -1,0 +1,26 @@
+/**
+ * The fake outside systems for tests and the rehearsal: GitLab (API and webhooks), the version
+ * server, HackerOne and Slack. Each listens on 127.0.0.1 and records what it receives.
+ */
+export {
+  FAKE_GITLAB_TOKEN,
+  FakeGitLab,
+  type FakeGitLabOptions,
+  type PipelineOutcome,
+  type PipelinePolicy,
+  startFakeGitLab,
+} from './fake-gitlab.js';
+export type {
+  FakeBranch,
+  FakeIssue,
+  FakeMergeRequest,
+  FakeNote,
+  FakePipeline,
+  FakeProject,
+} from './fake-gitlab-state.js';
+export { FakeHackerOne, startFakeHackerOne } from './fake-hackerone.js';
+export { FakeSlack, startFakeSlack } from './fake-slack.js';
+export { FakeVersionServer, startFakeVersionServer } from './fake-version-server.js';
+export * from './gitlab-hooks.js';
+export type { PlannedFailure, RecordedCall } from './http.js';
+export type { DeliveryOptions, WebhookDelivery } from './webhook-sender.js';
