@@ -1,0 +1,58 @@
+import type { ActionRequest, StepResponses } from '../core/types/workflow.js';
+import { runAction } from './actions/automated.js';
+import { askOwners, escalate, publishFailed, remind, tellOwners } from './actions/notices.js';
+import { readDeadlines, readSchedule } from './actions/schedule.js';
+import { isStepError, toStepError } from './actions/step-errors.js';
+import type { RuntimeDeps } from './runtime-deps.js';
+
+/**
+ * The actions function (DESIGN.md §1): one step of the state machine's protocol
+ * (`lib/core/types/workflow.ts`) per call. Errors reach the machine named `Action.Transient`
+ * (retried with backoff) or `Action.Failed` (stops; during publication, before any disclosure).
+ */
+
+/** The answer to a request of a given step kind. */
+export type StepResponse<R extends ActionRequest> = StepResponses[R['step']];
+
+/** Runs one step for the state machine. */
+export async function runStep<R extends ActionRequest>(
+  deps: RuntimeDeps,
+  request: R,
+): Promise<StepResponse<R>> {
+  try {
+    return (await dispatch(deps, request)) as StepResponse<R>;
+  } catch (err) {
+    const named = isStepError(err) ? (err as Error) : toStepError(err);
+    deps.logger.warn('step failed', {
+      releaseId: request.releaseId,
+      step: request.step,
+      error: named.name,
+      reason: named.message,
+    });
+    throw named;
+  }
+}
+
+async function dispatch(
+  deps: RuntimeDeps,
+  request: ActionRequest,
+): Promise<StepResponses[ActionRequest['step']]> {
+  switch (request.step) {
+    case 'action':
+      return runAction(deps, request.releaseId, request.task, request.version);
+    case 'tell-owners':
+      return tellOwners(deps, request.releaseId, request.phase);
+    case 'schedule':
+      return readSchedule(deps, request.releaseId);
+    case 'deadlines':
+      return readDeadlines(deps, request.releaseId, request.gate);
+    case 'remind':
+      return remind(deps, request.releaseId, request.gate);
+    case 'escalate':
+      return escalate(deps, request.releaseId, request.gate);
+    case 'ask-owners':
+      return askOwners(deps, request.releaseId, request.task);
+    case 'publish-failed':
+      return publishFailed(deps, request.releaseId, request.error);
+  }
+}

@@ -1,0 +1,104 @@
+import { acknowledgementComment, hackerOneThanks, thanksComment } from '../../core/documents/follow-ups.js';
+import { isoOf } from '../../core/moments.js';
+import type { IssueRef } from '../../core/types/release.js';
+import { type ActionPerformer, SKIPPED } from './context.js';
+
+/**
+ * Publication's version entries and the disclosure follow-ups: lift confidentiality, thank
+ * reporters, approve disclosure on HackerOne, update acknowledgements. Lifting confidentiality
+ * and approving disclosure are safe to repeat; comments are not.
+ */
+
+/** "Add version.gitlab.com entries" for one affected version; repeatable: the server keys entries by version. */
+export const addVersionEntry: ActionPerformer = async (ctx, parts) => {
+  const server = ctx.deps.versionServer;
+  const version = ctx.version;
+  if (!server || version === undefined) return SKIPPED;
+  await parts.part(
+    'entry',
+    async () => {
+      await server.addVersion({ version, security: true, releasedAt: isoOf(ctx.deps.clock.now()) });
+      return undefined;
+    },
+    { repeatable: true },
+  );
+  return { outcome: 'done' };
+};
+
+/** "Remove confidentiality from disclosure issues": the vulnerability, release and mitigation issues. */
+export const liftConfidentiality: ActionPerformer = async (ctx, parts) => {
+  const { state } = ctx;
+  const issues: [string, IssueRef | undefined][] = [
+    ['vulnerability', state.vulnerabilityIssue],
+    ['release', state.releaseIssue],
+    ['mitigation', state.mitigationIssue],
+  ];
+  for (const [name, issue] of issues) {
+    if (!issue) continue;
+    await parts.part(
+      name,
+      async () => {
+        await ctx.deps.gitlab.editIssue(issue.projectId, issue.iid, { confidential: false });
+        return undefined;
+      },
+      { repeatable: true },
+    );
+  }
+  return { outcome: 'done' };
+};
+
+/** The HackerOne reports linked to a release in config. */
+function reportsOf(ctx: Parameters<ActionPerformer>[0]): readonly string[] {
+  return ctx.deps.config.hackerone?.reports[ctx.state.id] ?? [];
+}
+
+/** "Follow-up with disclosure reports to inform/thank security researchers". */
+export const thankReporters: ActionPerformer = async (ctx, parts) => {
+  const { deps, state } = ctx;
+  const vulnerability = state.vulnerabilityIssue;
+  await parts.part(
+    'comment',
+    async () =>
+      (await deps.gitlab.createIssueNote(vulnerability.projectId, vulnerability.iid, thanksComment())).id,
+  );
+  const hackerone = deps.hackerone;
+  if (hackerone) {
+    for (const report of reportsOf(ctx)) {
+      await parts.part(`hackerone:${report}`, async () => {
+        await hackerone.comment(report, hackerOneThanks(vulnerability.url));
+        return undefined;
+      });
+    }
+  }
+  return { outcome: 'done' };
+};
+
+/** "Approve request(s) for disclosure on HackerOne"; skipped without HackerOne or linked reports. */
+export const approveDisclosure: ActionPerformer = async (ctx, parts) => {
+  const hackerone = ctx.deps.hackerone;
+  const reports = reportsOf(ctx);
+  if (!hackerone || reports.length === 0) return SKIPPED;
+  for (const report of reports) {
+    await parts.part(
+      `approve:${report}`,
+      async () => {
+        await hackerone.approveDisclosure(report);
+        return undefined;
+      },
+      { repeatable: true },
+    );
+  }
+  return { outcome: 'done' };
+};
+
+/** "Update vulnerability acknowledgements": a comment on the configured acknowledgements issue. */
+export const updateAcknowledgements: ActionPerformer = async (ctx, parts) => {
+  const target = ctx.deps.config.acknowledgements;
+  if (!target) return SKIPPED;
+  const body = acknowledgementComment(ctx.state.vulnerabilityIssue.url, ctx.state.id);
+  await parts.part(
+    'comment',
+    async () => (await ctx.deps.gitlab.createIssueNote(target.project, target.issueIid, body)).id,
+  );
+  return { outcome: 'done' };
+};

@@ -1,0 +1,163 @@
+import {
+  askOwnersComment,
+  escalationComment,
+  phaseStartComment,
+  publishFailedComment,
+  reminderComment,
+} from '../../core/documents/owner-comments.js';
+import { isoOf } from '../../core/moments.js';
+import { findTask, phaseOf } from '../../core/playbook.js';
+import { windowOf } from '../../core/schedule.js';
+import { parseTaskKey } from '../../core/tasks.js';
+import { enterPhase, recordActionFailure } from '../../core/transitions.js';
+import type { PhaseId } from '../../core/types/playbook.js';
+import type { GateId, GateTiming, StepAck } from '../../core/types/workflow.js';
+import { ActionFailedError, toStepTimestamp, untilCutoff } from '../../core/workflow-steps.js';
+import type { RuntimeDeps } from '../runtime-deps.js';
+import { once } from './once.js';
+import { conversationIssue, gateLabel, outstanding, owned, phaseTasks } from './owners.js';
+import { contextOf, loadRelease, scheduleOf, transition } from './release-state.js';
+import { escalationAt, gateCutoff } from './timing.js';
+
+/**
+ * The steps that talk to people: the owners at a phase start, reminders, escalations, the CVE
+ * notice nudge and the stop after a failed publication. Each comment is an action record
+ * (subject = phase or moment), so a retry or a re-driven execution never repeats it.
+ */
+
+const ACK: StepAck = { ok: true };
+
+/** `tell-owners`: enters the phase and mentions its owners once, with their tasks and cutoffs. */
+export async function tellOwners(deps: RuntimeDeps, releaseId: string, phase: PhaseId): Promise<StepAck> {
+  const state = await transition(deps, releaseId, (s) => enterPhase(s, phase, contextOf(deps)));
+  const title = phaseOf(deps.playbook, phase).title;
+  const schedule = scheduleOf(state, deps);
+  const cutoff = schedule && windowOf(schedule, phase)?.cutoff;
+  const body = phaseStartComment({
+    phaseTitle: title,
+    ...(cutoff ? { cutoff } : {}),
+    tasks: phaseTasks(state, deps.playbook, phase).map(owned),
+    roles: deps.config.roles,
+  });
+  const issue = conversationIssue(state);
+  await once(deps, { releaseId, action: 'notify', subject: `phase:${phase}` }, async (parts) => {
+    await parts.part(
+      'comment',
+      async () => (await deps.gitlab.createIssueNote(issue.projectId, issue.iid, body)).id,
+    );
+  });
+  return ACK;
+}
+
+/** `remind`: two hours before a cutoff, the owners of what is still open; then wait on to the cutoff. */
+export async function remind(deps: RuntimeDeps, releaseId: string, gate: GateId): Promise<GateTiming> {
+  const state = await loadRelease(deps, releaseId);
+  const schedule = scheduleOf(state, deps);
+  const cutoff = gateCutoff(state, schedule, gate, deps.playbook);
+  const now = deps.clock.now();
+  const left = outstanding(state, deps.playbook, gate);
+  if (!left.holds) {
+    const issue = conversationIssue(state);
+    const body = reminderComment({
+      what: gateLabel(gate, deps.playbook),
+      cutoff,
+      open: left.open,
+      missing: left.missing,
+      roles: deps.config.roles,
+    });
+    await once(
+      deps,
+      { releaseId, action: 'notify', subject: `remind:${gate}@${toStepTimestamp(cutoff)}` },
+      async (parts) => {
+        await parts.part(
+          'comment',
+          async () => (await deps.gitlab.createIssueNote(issue.projectId, issue.iid, body)).id,
+        );
+      },
+    );
+  }
+  return untilCutoff(now, cutoff);
+}
+
+/**
+ * `escalate`: a cutoff passed with the gate still closed. Owners, the security lead and the
+ * release managers hear what is late, once per missed moment; the answer is when to ask again.
+ */
+export async function escalate(deps: RuntimeDeps, releaseId: string, gate: GateId): Promise<GateTiming> {
+  const state = await loadRelease(deps, releaseId);
+  const schedule = scheduleOf(state, deps);
+  const now = deps.clock.now();
+  const { missed, next } = escalationAt(gateCutoff(state, schedule, gate, deps.playbook), schedule, now);
+  const left = outstanding(state, deps.playbook, gate);
+  if (!left.holds) {
+    const what = gateLabel(gate, deps.playbook);
+    const issue = conversationIssue(state);
+    const body = escalationComment({
+      what,
+      missedCutoff: missed,
+      nextEscalation: next,
+      late: left.open,
+      missing: left.missing,
+      roles: deps.config.roles,
+    });
+    await once(
+      deps,
+      { releaseId, action: 'escalate', subject: `${gate}@${toStepTimestamp(missed)}` },
+      async (parts) => {
+        await parts.part(
+          'comment',
+          async () => (await deps.gitlab.createIssueNote(issue.projectId, issue.iid, body)).id,
+        );
+        if (deps.notifier) {
+          // Outside GitLab: ids and counts only (DESIGN.md §4.5).
+          const message = `Security release ${releaseId}: ${what} missed its cutoff (${isoOf(missed)}); ${left.open.length} task(s) late. See the release issue.`;
+          await parts.part('notify', async () => {
+            await deps.notifier?.notify(message);
+            return undefined;
+          });
+        }
+      },
+    );
+  }
+  return untilCutoff(now, next);
+}
+
+/** `ask-owners`: a manual task is due now (the CVE notice once everything is public). */
+export async function askOwners(deps: RuntimeDeps, releaseId: string, key: string): Promise<StepAck> {
+  const state = await loadRelease(deps, releaseId);
+  const { taskId } = parseTaskKey(key);
+  const task = findTask(deps.playbook, taskId);
+  if (!task) throw new ActionFailedError(`the playbook has no task ${taskId}`);
+  if (state.tasks[key]?.status === 'done' || state.tasks[key]?.status === 'waived') return ACK;
+  const issue = conversationIssue(state);
+  const body = askOwnersComment(
+    { key, text: task.text, owners: task.owners, manual: task.completion.kind === 'manual' },
+    deps.config.roles,
+  );
+  await once(deps, { releaseId, action: 'notify', subject: `ask:${key}` }, async (parts) => {
+    await parts.part(
+      'comment',
+      async () => (await deps.gitlab.createIssueNote(issue.projectId, issue.iid, body)).id,
+    );
+  });
+  return ACK;
+}
+
+/** `publish-failed`: tell the release managers; the machine then stops before any disclosure. */
+export async function publishFailed(deps: RuntimeDeps, releaseId: string, error: string): Promise<StepAck> {
+  const state = await loadRelease(deps, releaseId);
+  const issue = conversationIssue(state);
+  const body = publishFailedComment(error, deps.config.roles);
+  await once(deps, { releaseId, action: 'notify', subject: 'publish-failed' }, async (parts) => {
+    await parts.part(
+      'comment',
+      async () => (await deps.gitlab.createIssueNote(issue.projectId, issue.iid, body)).id,
+    );
+    // The core records the failure on the timeline and notifies outside GitLab without detail.
+    await parts.part('record', async () => {
+      await transition(deps, releaseId, (s) => recordActionFailure(s, 'publication', error, contextOf(deps)));
+      return undefined;
+    });
+  });
+  return ACK;
+}

@@ -1,0 +1,63 @@
+import type { SecrelConfig } from '../../core/config.js';
+import type { ActionKind } from '../../core/types/playbook.js';
+import { type ActionPerformer, SKIPPED } from './context.js';
+
+/**
+ * Actions done by a GitLab pipeline (packages, Docker images, code, GitHost). secrel starts the
+ * pipeline once; the pipeline's own webhook completes the task and opens its `pipeline:` gate.
+ */
+
+/** The actions config may point at a pipeline. */
+export type PipelineAction = keyof SecrelConfig['pipelines'];
+
+const PIPELINE_ACTIONS: readonly ActionKind[] = [
+  'build-test-packages',
+  'build-packages',
+  'publish-packages',
+  'publish-docker',
+  'publish-code',
+  'update-githost',
+];
+
+/** True for actions performed by a pipeline. */
+export function isPipelineAction(action: ActionKind): action is PipelineAction {
+  return PIPELINE_ACTIONS.includes(action);
+}
+
+/** The ref a pipeline runs on: `{version}` becomes the branch form of the version (`17.5` → `17-5`). */
+export function pipelineRef(ref: string, version: string | undefined): string {
+  return version === undefined ? ref : ref.replaceAll('{version}', version.replaceAll('.', '-'));
+}
+
+/** The CI variables of a pipeline secrel starts: the target's own, then secrel's (which win). */
+export function pipelineVariables(
+  own: Readonly<Record<string, string>>,
+  releaseId: string,
+  action: string,
+  version: string | undefined,
+): Record<string, string> {
+  return {
+    ...own,
+    SECREL_RELEASE_ID: releaseId,
+    SECREL_ACTION: action,
+    ...(version === undefined ? {} : { SECREL_VERSION: version }),
+  };
+}
+
+/** Starts the configured pipeline for the action (and version); skipped without a target. */
+export const startPipeline: ActionPerformer = async (ctx, parts) => {
+  if (!isPipelineAction(ctx.action)) return SKIPPED;
+  const target = ctx.deps.config.pipelines[ctx.action];
+  if (!target) return SKIPPED;
+  const id = await parts.part('pipeline', async () => {
+    const started = await ctx.deps.gitlab.createPipeline(
+      target.project,
+      pipelineRef(target.ref, ctx.version),
+      pipelineVariables(target.variables, ctx.state.id, ctx.action, ctx.version),
+    );
+    return started.id;
+  });
+  return typeof id === 'number'
+    ? { outcome: 'pipeline-started', pipelineId: id }
+    : { outcome: 'pipeline-started' };
+};

@@ -1,0 +1,48 @@
+import type {
+  DeadlinesResponse,
+  GateId,
+  PhaseTimes,
+  ScheduleKey,
+  ScheduleResponse,
+} from '../../core/types/workflow.js';
+import { deadlinesFor, SCHEDULE_KEYS, toStepTimestamp } from '../../core/workflow-steps.js';
+import type { RuntimeDeps } from '../runtime-deps.js';
+import { loadRelease, requireSchedule, scheduleOf } from './release-state.js';
+import { gateCutoff } from './timing.js';
+
+/** The `schedule` and `deadlines` steps: computed cutoffs (DESIGN.md §4.7), never typed ones. */
+
+/** `schedule`: the phases' starts and cutoffs from the stored Day one and slip, and the versions. */
+export async function readSchedule(deps: RuntimeDeps, releaseId: string): Promise<ScheduleResponse> {
+  const state = await loadRelease(deps, releaseId);
+  const schedule = requireSchedule(state, deps);
+  const phases: Partial<Record<ScheduleKey, PhaseTimes>> = {};
+  for (const window of schedule.phases) {
+    phases[SCHEDULE_KEYS[window.phase]] = {
+      start: window.start === null ? null : toStepTimestamp(window.start),
+      cutoff: toStepTimestamp(window.cutoff),
+    };
+  }
+  // A team playbook may leave a phase out; the machine still reads every key, so absent ones repeat the last cutoff.
+  let last: PhaseTimes | undefined;
+  for (const key of Object.values(SCHEDULE_KEYS)) {
+    const times = phases[key] ?? last;
+    if (times) phases[key] = times;
+    last = phases[key];
+  }
+  return {
+    now: toStepTimestamp(deps.clock.now()),
+    versions: [...state.versions],
+    phases: phases as Record<ScheduleKey, PhaseTimes>,
+  };
+}
+
+/** `deadlines`: seconds to a gate's reminder and cutoff. */
+export async function readDeadlines(
+  deps: RuntimeDeps,
+  releaseId: string,
+  gate: GateId,
+): Promise<DeadlinesResponse> {
+  const state = await loadRelease(deps, releaseId);
+  return deadlinesFor(deps.clock.now(), gateCutoff(state, scheduleOf(state, deps), gate, deps.playbook));
+}
