@@ -1,4 +1,104 @@
-/** Placeholder entry point; the real handler lands with its issue. */
-export async function handler(_event: unknown): Promise<never> {
-  throw new Error('secrel: the webhook handler is not built yet');
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { DateTime } from 'luxon';
+import { z } from 'zod';
+import { type Env, loadAwsSettings } from '../lib/adapters/config/load.js';
+import { createDocumentClient, DynamoReleaseStore } from '../lib/adapters/dynamo/index.js';
+import { StepFunctionsWorkflow } from '../lib/adapters/sfn/workflow.js';
+import type { DeferredEffect, EffectDispatcher } from '../lib/services/effects.js';
+import { createLogger, type Logger } from '../lib/services/logger.js';
+import type { WebhookDeps } from '../lib/services/types.js';
+import { handleWebhook } from '../lib/services/webhook.js';
+
+/**
+ * GitLab's webhooks on AWS: an HTTP API (payload v2, same shape as a Function URL event) in front
+ * of this function. Wiring only: decode the event, call ingress, map the answer.
+ */
+
+/** The parts of an HTTP API v2 / Function URL event ingress reads. */
+const httpEventSchema = z.object({
+  headers: z.record(z.string(), z.string().optional()).default({}),
+  body: z.string().optional(),
+  isBase64Encoded: z.boolean().default(false),
+});
+
+/**
+ * Until the actions function takes replies and notifications from ingress, they are counted in
+ * the log (kinds only) so a missing reply is visible rather than silent.
+ */
+function loggingDispatcher(logger: Logger): EffectDispatcher {
+  return {
+    async dispatch(releaseId: string, effects: readonly DeferredEffect[]): Promise<void> {
+      if (effects.length > 0) {
+        logger.warn('deferred effects not dispatched', {
+          releaseId,
+          kinds: effects.map((e) => e.type).join(','),
+        });
+      }
+    },
+  };
 }
+
+/** Reads a secret's string value from Secrets Manager. */
+function secretsManagerReader(client: SecretsManagerClient) {
+  return async (arn: string): Promise<string> => {
+    const out = await client.send(new GetSecretValueCommand({ SecretId: arn }));
+    if (out.SecretString === undefined) throw new Error('secret has no string value');
+    return out.SecretString;
+  };
+}
+
+function stepFunctions(env: Env): StepFunctionsWorkflow {
+  if (!env.STATE_MACHINE_ARN) throw new Error('STATE_MACHINE_ARN is not set');
+  return new StepFunctionsWorkflow({ stateMachineArn: env.STATE_MACHINE_ARN, client: new SFNClient({}) });
+}
+
+/** Builds ingress's dependencies from the function's environment (names set by `lib/infra`). */
+export async function depsFromEnv(env: Env, overrides: Partial<WebhookDeps> = {}): Promise<WebhookDeps> {
+  const logger = overrides.logger ?? createLogger('secrel-webhook');
+  const { config, secrets } = await loadAwsSettings(env, secretsManagerReader(new SecretsManagerClient({})));
+  const tableName = env.TABLE_NAME;
+  if (!tableName) throw new Error('TABLE_NAME is not set');
+  return {
+    config,
+    auth: { secrets: secrets.webhookSecrets, signingKeys: secrets.signingKeys },
+    store: new DynamoReleaseStore({ client: createDocumentClient(), tableName }),
+    workflow: overrides.workflow ?? stepFunctions(env),
+    effects: loggingDispatcher(logger),
+    clock: { now: () => DateTime.utc() },
+    logger,
+    ...overrides,
+  };
+}
+
+/** Lambda's handler for webhook events, with its dependencies built once per cold start. */
+export function createWebhookHandler(
+  buildDeps: () => Promise<WebhookDeps>,
+): (event: unknown) => Promise<APIGatewayProxyStructuredResultV2> {
+  let deps: Promise<WebhookDeps> | undefined;
+  return async (event) => {
+    // A failed start (secret unreadable) is not cached, so the next delivery tries again.
+    deps ??= buildDeps().catch((err: unknown) => {
+      deps = undefined;
+      throw err;
+    });
+    const ready = await deps;
+    const parsed = httpEventSchema.safeParse(event);
+    if (!parsed.success)
+      return { statusCode: 400, body: '{"status":"rejected","reason":"not an HTTP event"}' };
+    const { headers, body, isBase64Encoded } = parsed.data;
+    const lowerCase: Record<string, string | undefined> = {};
+    for (const [name, value] of Object.entries(headers)) lowerCase[name.toLowerCase()] = value;
+    const raw = Buffer.from(body ?? '', isBase64Encoded ? 'base64' : 'utf8');
+    const answer = await handleWebhook(ready, { headers: lowerCase, body: raw });
+    return {
+      statusCode: answer.status,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(answer.body),
+    };
+  };
+}
+
+/** The deployed entry point. */
+export const handler = createWebhookHandler(() => depsFromEnv(process.env));
