@@ -1,10 +1,10 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { type Env, loadAwsSettings } from '../lib/adapters/config/load.js';
 import { createDocumentClient, DynamoReleaseStore } from '../lib/adapters/dynamo/index.js';
+import { readLambdaSecret } from '../lib/adapters/secrets/index.js';
 import { StepFunctionsWorkflow } from '../lib/adapters/sfn/workflow.js';
 import type { DeferredEffect, EffectDispatcher } from '../lib/services/effects.js';
 import { createLogger, type Logger } from '../lib/services/logger.js';
@@ -40,15 +40,6 @@ function loggingDispatcher(logger: Logger): EffectDispatcher {
   };
 }
 
-/** Reads a secret's string value from Secrets Manager. */
-function secretsManagerReader(client: SecretsManagerClient) {
-  return async (arn: string): Promise<string> => {
-    const out = await client.send(new GetSecretValueCommand({ SecretId: arn }));
-    if (out.SecretString === undefined) throw new Error('secret has no string value');
-    return out.SecretString;
-  };
-}
-
 function stepFunctions(env: Env): StepFunctionsWorkflow {
   if (!env.STATE_MACHINE_ARN) throw new Error('STATE_MACHINE_ARN is not set');
   return new StepFunctionsWorkflow({ stateMachineArn: env.STATE_MACHINE_ARN, client: new SFNClient({}) });
@@ -57,7 +48,7 @@ function stepFunctions(env: Env): StepFunctionsWorkflow {
 /** Builds ingress's dependencies from the function's environment (names set by `lib/infra`). */
 export async function depsFromEnv(env: Env, overrides: Partial<WebhookDeps> = {}): Promise<WebhookDeps> {
   const logger = overrides.logger ?? createLogger('secrel-webhook');
-  const { config, secrets } = await loadAwsSettings(env, secretsManagerReader(new SecretsManagerClient({})));
+  const { config, secrets } = await loadAwsSettings(env, readLambdaSecret);
   const tableName = env.TABLE_NAME;
   if (!tableName) throw new Error('TABLE_NAME is not set');
   return {
