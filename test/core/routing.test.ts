@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { apply } from '../../lib/core/release.js';
+import { eventRoutingKeys, releaseRoutingKeys } from '../../lib/core/routing.js';
+import {
+  CONFIG,
+  command,
+  ctxAt,
+  deploymentEvent,
+  issueEvent,
+  mrEvent,
+  noteEvent,
+  pipelineEvent,
+  scheduledRelease,
+} from './release-helpers.js';
+
+describe('keys an event can be found by', () => {
+  it('finds an issue event by its issue', () => {
+    expect(eventRoutingKeys(issueEvent({ iid: 90 }))).toEqual(['issue:42:90']);
+  });
+
+  it('finds an MR event by the MR and by its project (it may reference a release issue)', () => {
+    expect(eventRoutingKeys(mrEvent({ iid: 5 }))).toEqual(['mr:42:5', 'project:42']);
+  });
+
+  it('finds a pipeline by its ref, by its MR for merge-request refs, and by SECREL_RELEASE_ID', () => {
+    expect(eventRoutingKeys(pipelineEvent({ ref: 'security-fix' }))).toEqual(['ref:42:security-fix']);
+    expect(eventRoutingKeys(pipelineEvent({ ref: 'refs/merge-requests/5/head' }))).toEqual([
+      'ref:42:refs/merge-requests/5/head',
+      'mr:42:5',
+    ]);
+    expect(
+      eventRoutingKeys(pipelineEvent({ ref: 'main', variables: { SECREL_RELEASE_ID: '42-77' } })),
+    ).toEqual(['ref:42:main', 'release:42-77']);
+  });
+
+  it('finds a comment by the issue it is on', () => {
+    expect(eventRoutingKeys(noteEvent('/secrel status', { noteableIid: 78 }))).toEqual(['issue:42:78']);
+    expect(eventRoutingKeys(noteEvent('hi', { noteableType: 'MergeRequest', noteableIid: 5 }))).toEqual([
+      'mr:42:5',
+    ]);
+    expect(eventRoutingKeys(noteEvent('hi', { noteableType: 'Commit', noteableIid: undefined }))).toEqual([]);
+  });
+
+  it('finds a deployment by its project', () => {
+    expect(eventRoutingKeys(deploymentEvent())).toEqual(['project:42']);
+  });
+});
+
+describe('keys a release owns', () => {
+  it('owns its id, its issues, its MRs and their source branches, and the configured projects while active', () => {
+    let state = { ...scheduledRelease(), releaseIssue: { projectId: 42, iid: 78 } };
+    state = apply(state, mrEvent({ iid: 5, sourceBranch: 'security-fix' }), ctxAt(10)).state;
+    state = command(state, '/secrel mr acme/product-ee!12').state;
+    expect(releaseRoutingKeys(state, CONFIG).sort()).toEqual(
+      [
+        'release:42-77',
+        'issue:42:77',
+        'issue:42:78',
+        'mr:42:5',
+        'ref:42:security-fix',
+        'mr:43:12',
+        'project:42',
+        'project:43',
+      ].sort(),
+    );
+  });
+
+  it('gives up project keys once aborted, so new MRs of the project no longer reach it', () => {
+    const aborted = { ...scheduledRelease(), status: 'aborted' as const };
+    expect(releaseRoutingKeys(aborted, CONFIG).filter((k) => k.startsWith('project:'))).toEqual([]);
+  });
+
+  it('meets every key of an event that concerns it', () => {
+    const state = apply(
+      scheduledRelease(),
+      mrEvent({ iid: 5, sourceBranch: 'security-fix' }),
+      ctxAt(10),
+    ).state;
+    const owned = new Set(releaseRoutingKeys(state, CONFIG));
+    const concerning = [
+      issueEvent(),
+      mrEvent({ iid: 5 }),
+      pipelineEvent({ ref: 'security-fix' }),
+      pipelineEvent({ ref: 'build', variables: { SECREL_RELEASE_ID: state.id } }),
+      noteEvent('/secrel status'),
+      deploymentEvent(),
+    ];
+    for (const event of concerning) {
+      expect(
+        eventRoutingKeys(event).some((k) => owned.has(k)),
+        event.kind,
+      ).toBe(true);
+    }
+  });
+});
