@@ -99,8 +99,6 @@ async function ingestForRelease(
       };
     });
     if (committed) return { kind: 'changed', releaseId, effects: committed.effects };
-    // Nothing to store, but the delivery is still recorded so a resend is known as one.
-    await deps.store.recordDelivery(key);
     return { kind: 'unchanged', releaseId, effects: unchanged?.effects ?? [] };
   } catch (err) {
     if (err instanceof DuplicateDeliveryError) return { kind: 'duplicate', releaseId };
@@ -157,8 +155,28 @@ function signal(deps: IngressDeps, releaseId: string, effect: Effect): Promise<v
 }
 
 /**
- * Ingests one parsed event under its delivery key. `duplicate` when every release it concerns
- * (or the unmatched-delivery record) had seen the key; `accepted` otherwise.
+ * Whether a delivery that changed nothing now was seen before: it changed one of these releases
+ * then (its release-scoped key is stored), or it was recorded as changing nothing.
+ * Otherwise records it, with one write, so its resend is recognised.
+ */
+async function recordUnchanged(deps: IngressDeps, deliveryKey: string, releaseIds: readonly string[]) {
+  const seen = await Promise.all(
+    releaseIds.map((id) => deps.store.hasDelivery(releaseDeliveryKey(deliveryKey, id))),
+  );
+  if (seen.some(Boolean)) return 'duplicate';
+  try {
+    await deps.store.recordDelivery(deliveryKey);
+    return 'accepted';
+  } catch (err) {
+    if (err instanceof DuplicateDeliveryError) return 'duplicate';
+    throw err;
+  }
+}
+
+/**
+ * Ingests one parsed event under its delivery key. Each release it changes gets one transaction
+ * (state, timeline, release-scoped delivery key, new routing keys); a delivery that changes no
+ * release is recorded once under its plain key. `duplicate` when the delivery was seen before.
  */
 export async function ingestEvent(
   deps: IngressDeps,
@@ -166,24 +184,18 @@ export async function ingestEvent(
   deliveryKey: string,
 ): Promise<IngestResult> {
   const releaseIds = await releasesOf(deps, event);
-  if (releaseIds.length === 0) {
-    try {
-      await deps.store.recordDelivery(deliveryKey);
-      return { status: 'accepted', changed: [] };
-    } catch (err) {
-      if (err instanceof DuplicateDeliveryError) return { status: 'duplicate', changed: [] };
-      throw err;
-    }
-  }
   const outcomes = await Promise.all(releaseIds.map((id) => ingestForRelease(deps, event, id, deliveryKey)));
+  const changed = outcomes.filter((outcome) => outcome.kind === 'changed');
+  let status: IngestResult['status'];
+  if (changed.length > 0) status = 'accepted';
+  else if (outcomes.some((outcome) => outcome.kind === 'duplicate')) status = 'duplicate';
+  else status = await recordUnchanged(deps, deliveryKey, releaseIds);
+  // Effects of a release the event left unchanged (a status reply) run only for a fresh delivery.
+  const toCarryOut = status === 'accepted' ? outcomes : changed;
   await Promise.all(
-    outcomes.map((outcome) =>
+    toCarryOut.map((outcome) =>
       outcome.kind === 'duplicate' ? undefined : carryOut(deps, outcome.releaseId, outcome.effects),
     ),
   );
-  const fresh = outcomes.filter((outcome) => outcome.kind !== 'duplicate');
-  return {
-    status: fresh.length === 0 ? 'duplicate' : 'accepted',
-    changed: outcomes.filter((outcome) => outcome.kind === 'changed').map((outcome) => outcome.releaseId),
-  };
+  return { status, changed: changed.map((outcome) => outcome.releaseId) };
 }
