@@ -65,6 +65,7 @@ export function latestPipelineOf(state: ReleaseState, mr: MergeRequestState): Pi
   return latest;
 }
 
+/** Every live security MR, main line and backports alike, has a green latest pipeline (a red backport reopens it). */
 function pipelinesGreen(state: ReleaseState): boolean {
   const mrs = Object.values(state.mergeRequests).filter((mr) => mr.state !== 'closed');
   return mrs.length > 0 && mrs.every((mr) => latestPipelineOf(state, mr)?.status === 'success');

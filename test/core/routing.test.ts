@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { apply } from '../../lib/core/release.js';
 import { eventRoutingKeys, releaseRoutingKeys } from '../../lib/core/routing.js';
+import type { ReleaseState } from '../../lib/core/types/release.js';
 import {
   CONFIG,
   command,
@@ -48,7 +49,7 @@ describe('keys an event can be found by', () => {
 
 describe('keys a release owns', () => {
   it('owns its id, its issues, its MRs and their source branches, and the configured projects while active', () => {
-    let state = { ...scheduledRelease(), releaseIssue: { projectId: 42, iid: 78 } };
+    let state: ReleaseState = { ...scheduledRelease(), releaseIssue: { projectId: 42, iid: 78 } };
     state = apply(state, mrEvent({ iid: 5, sourceBranch: 'security-fix' }), ctxAt(10)).state;
     state = command(state, '/secrel mr acme/product-ee!12').state;
     expect(releaseRoutingKeys(state, CONFIG).sort()).toEqual(
