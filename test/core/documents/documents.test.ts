@@ -5,18 +5,19 @@ import {
   lessonsLearnedBody,
   mention,
   phaseStartComment,
+  type RoleMap,
   releaseIssueBody,
   timelineRows,
 } from '../../../lib/core/documents/index.js';
 import { DEFAULT_PLAYBOOK } from '../../../lib/core/playbook.js';
 import { computeSchedule } from '../../../lib/core/schedule.js';
 
-const roles = {
+const roles: RoleMap = {
   'security lead': ['sec-lead'],
   'release managers': ['rm-one', 'rm-two'],
   'dev team': ['dev-one'],
   'packaging team': ['packager'],
-} as const;
+};
 const dayOne = DateTime.fromISO('2026-12-01', { zone: 'utc' });
 const schedule = computeSchedule(DEFAULT_PLAYBOOK, dayOne);
 const versions = ['17.5', '17.4', '17.3'];
@@ -66,7 +67,9 @@ describe('release issue body', () => {
 
 describe('owner comments', () => {
   it('mentions every owner once and names roles nobody is configured for', () => {
-    expect(mention(roles, ['security lead', 'release managers', 'security lead'])).toBe('@sec-lead @rm-one @rm-two');
+    expect(mention(roles, ['security lead', 'release managers', 'security lead'])).toBe(
+      '@sec-lead @rm-one @rm-two',
+    );
     expect(mention(roles, ['marketing'])).toBe('_marketing (nobody configured)_');
   });
 
@@ -75,7 +78,12 @@ describe('owner comments', () => {
       phaseTitle: 'Day one',
       cutoff: schedule.phases[1]!.cutoff,
       tasks: [
-        { key: 'merge-patches', text: 'Merge all patches to dev.gitlab.org', owners: ['dev team'], manual: false },
+        {
+          key: 'merge-patches',
+          text: 'Merge all patches to dev.gitlab.org',
+          owners: ['dev team'],
+          manual: false,
+        },
         { key: 'request-cve', text: 'Request pre-assigned CVE', owners: ['security lead'], manual: true },
       ],
       roles,
@@ -90,7 +98,14 @@ describe('owner comments', () => {
       what: 'Day two',
       missedCutoff: schedule.phases[2]!.cutoff,
       nextEscalation: schedule.phases[3]!.cutoff,
-      late: [{ key: 'cherry-pick@17.4', text: 'Cherry-pick all patches to releases', owners: ['dev team'], manual: false }],
+      late: [
+        {
+          key: 'cherry-pick@17.4',
+          text: 'Cherry-pick all patches to releases',
+          owners: ['dev team'],
+          manual: false,
+        },
+      ],
       missing: ['MR !12 for 17.4 not merged'],
       roles,
     });
@@ -111,7 +126,12 @@ describe('lessons-learned timeline', () => {
     tasks: {
       'request-cve': { status: 'done', at: '2026-12-01T10:00:00.000Z', by: 'sec-lead' },
       'cherry-pick@17.5': { status: 'done', at: '2026-12-03T08:00:00.000Z', by: 'rm-one' },
-      'pre-announcement': { status: 'waived', at: '2026-12-01T11:00:00.000Z', by: 'sec-lead', reason: 'none' },
+      'pre-announcement': {
+        status: 'waived',
+        at: '2026-12-01T11:00:00.000Z',
+        by: 'sec-lead',
+        reason: 'none',
+      },
     },
     now: DateTime.fromISO('2026-12-05T00:00:00Z', { zone: 'utc' }),
   } as const;
@@ -133,6 +153,8 @@ describe('lessons-learned timeline', () => {
   it('lists slipped cutoffs above a table of every task', () => {
     const body = lessonsLearnedBody(input);
     expect(body).toContain('- `cherry-pick@17.5`: cutoff 2026-12-02 23:59 UTC, done 2026-12-03 08:00 UTC');
-    expect(body).toContain('| Day one | Request pre-assigned CVE (`request-cve`) | 2026-12-01 23:59 UTC | 2026-12-01 10:00 UTC | sec-lead | no |');
+    expect(body).toContain(
+      '| Day one | Request pre-assigned CVE (`request-cve`) | 2026-12-01 23:59 UTC | 2026-12-01 10:00 UTC | sec-lead | no |',
+    );
   });
 });

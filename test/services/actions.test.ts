@@ -1,0 +1,226 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runStep } from '../../lib/services/actions.js';
+import { registerGate } from '../../lib/services/gate.js';
+import { type ActionWorld, actionWorld, readyToPublish } from './support/action-world.js';
+
+let world: ActionWorld;
+beforeEach(async () => {
+  world = await actionWorld();
+});
+afterEach(async () => {
+  await world.close();
+});
+
+const RELEASE = '42-7';
+const calls = (method: string, path: RegExp) =>
+  world.gitlab.calls.filter((c) => c.method === method && path.test(c.path)).length;
+
+describe('automated actions happen at most once', () => {
+  it('creates the confidential release issue once, linked to the vulnerability issue, however often the step runs', async () => {
+    await world.seed();
+    const first = await runStep(world.deps, {
+      releaseId: RELEASE,
+      step: 'action',
+      task: 'create-release-issue',
+    });
+    const again = await runStep(world.deps, {
+      releaseId: RELEASE,
+      step: 'action',
+      task: 'create-release-issue',
+    });
+    expect(first.outcome).toBe('done');
+    expect(again.outcome).toBe('already-done');
+    const created = world.gitlab.issues.filter((i) => i.title.startsWith('Critical security release'));
+    expect(created).toHaveLength(1);
+    expect(created[0]?.confidential).toBe(true);
+    expect(created[0]?.links).toEqual([{ projectId: 42, iid: 1 }]);
+    const state = await world.deps.store.get(RELEASE);
+    expect(state?.releaseIssue?.iid).toBe(created[0]?.iid);
+    expect(state?.tasks['release-issue']?.status).toBe('done');
+  });
+
+  it('creates the patch branch and a draft MR assigned to the release managers when the project has a security branch', async () => {
+    await world.seed();
+    await runStep(world.deps, { releaseId: RELEASE, step: 'action', task: 'create-patch-branch' });
+    await runStep(world.deps, { releaseId: RELEASE, step: 'action', task: 'create-draft-mr' });
+    expect(world.gitlab.branches).toEqual([{ projectId: 42, name: 'security-fix-1', ref: 'security-main' }]);
+    expect(world.gitlab.mergeRequests).toHaveLength(1);
+    expect(world.gitlab.mergeRequests[0]).toMatchObject({
+      sourceBranch: 'security-fix-1',
+      targetBranch: 'security-main',
+    });
+    expect(world.gitlab.mergeRequests[0]?.assigneeIds).toEqual([world.gitlab.userId('rm')]);
+  });
+
+  it('starts a package pipeline once after GitLab answered 503 twice, with the version in ref and variables', async () => {
+    await world.seed();
+    world.gitlab.failRequests({ method: 'POST', path: /pipeline$/, status: 503, times: 2 });
+    const step = { releaseId: RELEASE, step: 'action', task: 'build-packages', version: '17.5' } as const;
+    await expect(runStep(world.deps, step)).rejects.toMatchObject({ name: 'Action.Transient' });
+    await expect(runStep(world.deps, step)).rejects.toMatchObject({ name: 'Action.Transient' });
+    const started = await runStep(world.deps, step);
+    const again = await runStep(world.deps, step);
+    expect(started.outcome).toBe('pipeline-started');
+    expect(again).toMatchObject({ outcome: 'already-done', pipelineId: started.pipelineId });
+    expect(world.gitlab.pipelines).toHaveLength(1);
+    expect(world.gitlab.pipelines[0]).toMatchObject({
+      ref: '17-5-stable',
+      variables: {
+        REPOSITORY: 'private',
+        SECREL_RELEASE_ID: RELEASE,
+        SECREL_ACTION: 'build-packages',
+        SECREL_VERSION: '17.5',
+      },
+    });
+    const state = await world.deps.store.get(RELEASE);
+    expect(state?.tasks['build-packages@17.5']?.lastPipeline?.pipelineId).toBe(started.pipelineId);
+  });
+
+  it('does not repeat an issue creation that was cut off mid-call, and reports it instead', async () => {
+    await world.seed();
+    await world.deps.store.claimAction({
+      releaseId: RELEASE,
+      action: 'create-mitigation-issue',
+      subject: 'release',
+      status: 'started',
+      startedAt: '2026-11-30T09:30:00.000Z',
+      result: { attempt: 1, 'part:create': 'inflight' },
+    });
+    const answer = await runStep(world.deps, {
+      releaseId: RELEASE,
+      step: 'action',
+      task: 'create-mitigation-issue',
+    });
+    expect(answer.outcome).toBe('interrupted');
+    expect(calls('POST', /issues$/)).toBe(0);
+    const timeline = await world.deps.store.timeline(RELEASE);
+    expect(timeline.some((e) => e.kind === 'action-failed' && e.summary.includes('mitigation'))).toBe(true);
+  });
+
+  it('skips an action without a configured target and counts its task done', async () => {
+    await world.seed();
+    const answer = await runStep(world.deps, {
+      releaseId: RELEASE,
+      step: 'action',
+      task: 'build-test-packages',
+    });
+    expect(answer.outcome).toBe('skipped');
+    expect((await world.deps.store.get(RELEASE))?.tasks['build-test-packages']?.status).toBe('done');
+  });
+});
+
+describe('nothing public before everything is ready', () => {
+  it('never publishes while a backport is unmerged', async () => {
+    const ready = readyToPublish();
+    const merged = ready.mergeRequests?.['42!2'];
+    if (!merged) throw new Error('the ready release has a backport MR for 17.4');
+    const open = { ...merged, state: 'opened' as const };
+    await world.seed({ ...ready, mergeRequests: { ...ready.mergeRequests, '42!2': open } });
+    await expect(
+      runStep(world.deps, { releaseId: RELEASE, step: 'action', task: 'publish-packages', version: '17.5' }),
+    ).rejects.toMatchObject({ name: 'Action.Failed', message: 'publish gate not open' });
+    expect(world.gitlab.pipelines).toHaveLength(0);
+  });
+
+  it('publishes once the publish gate holds', async () => {
+    await world.seed(readyToPublish());
+    const answer = await runStep(world.deps, {
+      releaseId: RELEASE,
+      step: 'action',
+      task: 'publish-packages',
+      version: '17.5',
+    });
+    expect(answer.outcome).toBe('pipeline-started');
+    expect((await world.deps.store.get(RELEASE))?.status).toBe('publishing');
+  });
+
+  it('never lifts confidentiality before every publish action succeeded', async () => {
+    await world.seed(readyToPublish());
+    await expect(
+      runStep(world.deps, { releaseId: RELEASE, step: 'action', task: 'lift-confidentiality' }),
+    ).rejects.toMatchObject({ name: 'Action.Failed' });
+    expect(calls('PUT', /issues\/\d+$/)).toBe(0);
+  });
+
+  it('lifts confidentiality, thanks reporters and approves disclosure once everything is published', async () => {
+    const ready = readyToPublish();
+    const tasks = { ...ready.tasks };
+    for (const key of Object.keys(tasks)) {
+      const id = key.split('@')[0];
+      if (
+        ['publish-packages', 'publish-docker', 'update-githost', 'publish-code', 'version-entries'].includes(
+          id ?? '',
+        )
+      ) {
+        tasks[key] = { status: 'done', by: 'secrel', at: '2026-12-04T20:00:00.000Z', via: 'automation' };
+      }
+    }
+    await world.seed({ ...ready, tasks });
+    for (const task of ['lift-confidentiality', 'thank-reporters', 'approve-disclosure'] as const) {
+      await runStep(world.deps, { releaseId: RELEASE, step: 'action', task });
+      await runStep(world.deps, { releaseId: RELEASE, step: 'action', task });
+    }
+    expect(world.gitlab.issues[0]?.confidential).toBe(false);
+    expect(world.gitlab.notes.filter((n) => n.issueIid === 1)).toHaveLength(1);
+    expect(world.hackerone).toEqual({ comments: ['h1-100'], approvals: ['h1-100'] });
+  });
+});
+
+describe('owners hear once per phase start, reminder and escalation', () => {
+  it('mentions a phase’s owners exactly once, however often the step runs', async () => {
+    await world.seed();
+    await runStep(world.deps, { releaseId: RELEASE, step: 'tell-owners', phase: 'day-one' });
+    await runStep(world.deps, { releaseId: RELEASE, step: 'tell-owners', phase: 'day-one' });
+    expect(world.gitlab.notes).toHaveLength(1);
+    expect(world.gitlab.notes[0]?.body).toContain('@dev @rm @sec-lead');
+    expect((await world.deps.store.get(RELEASE))?.phase).toBe('day-one');
+  });
+
+  it('escalates a missed cutoff once and asks again at the next cutoff', async () => {
+    await world.seed();
+    world.at('2026-12-02T23:59:30Z');
+    const timing = await runStep(world.deps, { releaseId: RELEASE, step: 'escalate', gate: 'phase:day-two' });
+    await runStep(world.deps, { releaseId: RELEASE, step: 'escalate', gate: 'phase:day-two' });
+    expect(timing.cutoff).toBe('2026-12-03T23:59:00Z');
+    expect(world.gitlab.notes).toHaveLength(1);
+    const mentions = world.gitlab.notes[0]?.body.split('\n')[2] ?? '';
+    expect(mentions).toContain('@sec-lead');
+    expect(mentions).toContain('@rm');
+    world.at('2026-12-03T23:59:10Z');
+    await runStep(world.deps, { releaseId: RELEASE, step: 'escalate', gate: 'phase:day-two' });
+    expect(world.gitlab.notes).toHaveLength(2);
+  });
+
+  it('answers the schedule from the stored Day one and slip', async () => {
+    await world.seed({ slipHours: 6 });
+    const schedule = await runStep(world.deps, { releaseId: RELEASE, step: 'schedule' });
+    expect(schedule.versions).toEqual(['17.5', '17.4']);
+    expect(schedule.phases.dayOne).toEqual({ start: '2026-12-01T06:00:00Z', cutoff: '2026-12-02T05:59:00Z' });
+    expect(schedule.phases.dayFourEnd.cutoff).toBe('2026-12-05T05:59:00Z');
+  });
+});
+
+describe('gates', () => {
+  it('sends the token back at once when the gate already holds', async () => {
+    await world.seed();
+    const registered = await registerGate(world.deps, {
+      releaseId: RELEASE,
+      gate: 'schedule-confirmed',
+      token: 't-1',
+    });
+    expect(registered.status).toBe('open');
+    expect(world.workflow.successes.map((s) => s.token)).toEqual(['t-1']);
+  });
+
+  it('stores the token and waits while the gate does not hold', async () => {
+    await world.seed();
+    const registered = await registerGate(world.deps, {
+      releaseId: RELEASE,
+      gate: 'phase:day-one',
+      token: 't-2',
+    });
+    expect(registered.status).toBe('waiting');
+    expect(world.workflow.successes).toHaveLength(0);
+    expect((await world.deps.store.get(RELEASE))?.gates['phase:day-one']?.token).toBe('t-2');
+  });
+});
