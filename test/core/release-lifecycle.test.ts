@@ -34,7 +34,7 @@ class Walk {
     this.effects.push(...started.effects);
   }
 
-  private take(result: Applied): Applied {
+  take(result: Applied): Applied {
     this.state = result.state;
     this.effects.push(...result.effects);
     return result;
