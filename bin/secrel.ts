@@ -18,6 +18,18 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: 'print the schedule of a release: UTC cutoffs, tasks, owners',
     load: () => import('./commands/plan.js'),
   },
+  serve: {
+    summary: 'run local mode: webhooks, state machine, API and dashboard on one port',
+    load: () => import('./commands/serve.js'),
+  },
+  demo: {
+    summary: 'rehearse a whole critical release against a fake GitLab, in compressed time',
+    load: () => import('./commands/demo.js'),
+  },
+  status: {
+    summary: 'show a release from a running secrel: cutoffs, tasks, versions, gates',
+    load: () => import('./commands/status.js'),
+  },
 };
 
 /** Usage of `secrel` itself, listing the subcommands. */

@@ -23,9 +23,10 @@ export interface WebhookSecretSource {
   readonly generated: boolean;
 }
 
-/** Creates the data folder (mode 0700: it holds a secret and the release state). */
-export function ensureDataDir(dataDir: string): void {
+/** Creates the data folder (mode 0700: it holds a secret and the release state); returns its path. */
+export function ensureDataDir(dataDir: string): string {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  return dataDir;
 }
 
 /**

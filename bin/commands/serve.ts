@@ -1,0 +1,146 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadLocalSettings } from '../../lib/adapters/config/load.js';
+import type { LocalRuntime } from '../../lib/local/runtime.js';
+import { EXIT_OK, type Output, parseCommandLine, processOutput, runCommand, UsageError } from './args.js';
+
+/**
+ * `secrel serve` (`npm start`): local mode in one process (DESIGN.md §8). Prints where GitLab must
+ * send webhooks and how to set the hook up; never prints a secret, only where it is kept.
+ */
+
+/** One line of `secrel --help`. */
+export const summary =
+  'run local mode: DynamoDB Local, the state machine, webhooks, API and dashboard on one port';
+
+const USAGE = `usage: secrel serve [options]
+
+Runs secrel on this machine: DynamoDB Local (data in $SECREL_DATA_DIR/dynamodb), the state
+machine on the release clock, POST /webhooks/gitlab, the API and the dashboard on one port.
+Releases in flight resume where they were. Ctrl-C stops everything.
+
+options:
+  --port <n>        HTTP port (default $PORT or 3000)
+  --host <addr>     interface to listen on (default 127.0.0.1)
+  --data-dir <dir>  data folder (default $SECREL_DATA_DIR or .secrel/)
+  -h, --help        print this help
+
+environment: SECREL_CONFIG, SECREL_DATA_DIR, PORT, SECREL_WEBHOOK_SECRET, SECREL_SIGNING_KEY,
+GITLAB_URL, GITLAB_TOKEN, SECREL_SPEED (release clock speed, default 1).
+`;
+
+/** Reads a port number from an option or the environment. */
+export function parsePort(option: string, value: string): number {
+  const port = Number(value);
+  if (!/^\d{1,5}$/.test(value.trim()) || port > 65_535) {
+    throw new UsageError(`${option}: ${JSON.stringify(value.slice(0, 20))} is not a port number`);
+  }
+  return port;
+}
+
+/** Reads `SECREL_SPEED`: a positive number of release seconds per real second. */
+export function parseSpeed(option: string, value: string): number {
+  const speed = Number(value);
+  if (!Number.isFinite(speed) || speed <= 0) {
+    throw new UsageError(`${option}: ${JSON.stringify(value.slice(0, 20))} is not a positive number`);
+  }
+  return speed;
+}
+
+/** What `secrel serve` prints once it listens: the URLs and how to point GitLab at it. */
+export function startupText(
+  runtime: LocalRuntime,
+  settings: { source: string; hasToken: boolean; speed: number },
+): string {
+  const lines = [
+    `secrel is running (config ${settings.source}, data in ${runtime.dataDir})`,
+    `  dashboard     ${runtime.url}/`,
+    `  API           ${runtime.url}/api/releases`,
+    `  webhook URL   ${runtime.webhookUrl}`,
+    '',
+    'Set up GitLab: in each configured project, Settings > Webhooks > Add new webhook:',
+    `  URL           ${runtime.webhookUrl} (GitLab must reach it: use a tunnel or a reachable host)`,
+    runtime.webhookSecretFile
+      ? `  Secret token  the contents of ${runtime.webhookSecretFile}${runtime.webhookSecretGenerated ? ' (generated now, mode 0600)' : ''}`
+      : '  Secret token  the value of SECREL_WEBHOOK_SECRET',
+    '  Triggers      Issues events, Confidential issues events, Merge request events, Pipeline events,',
+    '                Comments, Confidential comments, Deployment events, Releases events, Tag push events',
+    '',
+  ];
+  if (!settings.hasToken) {
+    lines.push(
+      'GITLAB_TOKEN is not set: every GitLab call will be refused (401) and reported as a permanent',
+      'failure, so automated actions fail until you set a token with api scope and restart.',
+      '',
+    );
+  }
+  if (settings.speed !== 1)
+    lines.push(`The release clock runs ${settings.speed} times faster than real time.`, '');
+  if (runtime.resumed.length > 0)
+    lines.push(`Resumed ${runtime.resumed.length} release(s) in flight: ${runtime.resumed.join(', ')}`, '');
+  lines.push('Press Ctrl-C to stop.');
+  return `${lines.join('\n')}\n`;
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((done) => {
+    const on = (signal: NodeJS.Signals): void => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      done(signal);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+/** Runs `secrel serve`; returns once stopped by a signal. */
+export async function run(argv: readonly string[], output: Output = processOutput): Promise<number> {
+  return runCommand('serve', output, async () => {
+    const { values } = parseCommandLine(() =>
+      parseArgs({
+        args: [...argv],
+        options: {
+          port: { type: 'string' },
+          host: { type: 'string' },
+          'data-dir': { type: 'string' },
+          help: { type: 'boolean', short: 'h', default: false },
+        },
+        strict: true,
+        allowPositionals: false,
+      }),
+    );
+    if (values.help) {
+      output.out(USAGE);
+      return EXIT_OK;
+    }
+    const env = process.env;
+    const port = parsePort(values.port ? '--port' : 'PORT', values.port ?? env.PORT ?? '3000');
+    const speed = env.SECREL_SPEED ? parseSpeed('SECREL_SPEED', env.SECREL_SPEED) : 1;
+    const dataDir = resolve(values['data-dir'] ?? env.SECREL_DATA_DIR ?? '.secrel');
+    const settings = loadLocalSettings(env);
+    // Loaded only now: `secrel serve --help` should not pay for the AWS SDK and the engine.
+    const { startLocalRuntime } = await import('../../lib/local/runtime.js');
+    output.out('starting DynamoDB Local and the state machine…\n');
+    const runtime = await startLocalRuntime({
+      config: settings.config,
+      dataDir,
+      webhookSecrets: settings.secrets.webhookSecrets,
+      signingKeys: settings.secrets.signingKeys,
+      ...(settings.secrets.gitlabToken ? { gitlabToken: settings.secrets.gitlabToken } : {}),
+      ...(env.SECREL_VERSION_SERVER_TOKEN ? { versionServerToken: env.SECREL_VERSION_SERVER_TOKEN } : {}),
+      speed,
+      port,
+      ...(values.host ? { host: values.host } : {}),
+    });
+    output.out(
+      startupText(runtime, { source: settings.source, hasToken: !!settings.secrets.gitlabToken, speed }),
+    );
+    const signal = await untilSignal();
+    output.out(`\n${signal}: stopping (releases in flight resume on the next start)…\n`);
+    await runtime.stop();
+    output.out('stopped.\n');
+    return EXIT_OK;
+  });
+}

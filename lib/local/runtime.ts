@@ -1,0 +1,229 @@
+import './polyfills.js';
+import { join, resolve } from 'node:path';
+import type { DateTime } from 'luxon';
+import {
+  createDocumentClient,
+  createDynamoClient,
+  DynamoReleaseStore,
+  ensureReleaseTable,
+} from '../adapters/dynamo/index.js';
+import { GitLabClient } from '../adapters/gitlab/client.js';
+import { HttpVersionServer } from '../adapters/version-server/client.js';
+import type { SecrelConfig } from '../core/config.js';
+import type { ReleaseStatus } from '../core/types/release.js';
+import type { GitLabApi, HackerOne, Notifier, VersionServer } from '../ports.js';
+import { deferredEffectRunner } from '../services/actions/perform-effects.js';
+import { runStep } from '../services/actions.js';
+import { LocalEffectDispatcher } from '../services/effects.js';
+import { registerGate } from '../services/gate.js';
+import { createLogger, type Logger } from '../services/logger.js';
+import { playbookOf, type RuntimeDeps } from '../services/runtime-deps.js';
+import type { WebhookDeps } from '../services/types.js';
+import { ReleaseClock } from './clock.js';
+import { buildReleaseView } from './dashboard/release-view.js';
+import { dashboardRoute } from './dashboard/route.js';
+import { type DynamoLocal, startDynamoLocal } from './dynamo-local.js';
+import { LocalWorkflow } from './engine/index.js';
+import { type LocalHttpServer, startHttpServer } from './http-server.js';
+import { ensureDataDir, readClockPosition, webhookSecretFor, writeClockPosition } from './runtime-files.js';
+
+/**
+ * The embedded default (DESIGN.md §8): one process with DynamoDB Local, the release store, the
+ * real ASL on the local engine with the real action and gate services, webhook ingress, the
+ * release API and the dashboard on one port. `secrel serve` and `secrel demo` both start it.
+ */
+
+/** Table name local mode uses in its own DynamoDB Local. */
+export const LOCAL_TABLE_NAME = 'secrel-releases';
+
+/** Statuses of a release that is over: nothing to resume. */
+const FINISHED: readonly ReleaseStatus[] = ['completed', 'aborted'];
+
+/** Options for {@link startLocalRuntime}. */
+export interface LocalRuntimeOptions {
+  readonly config: SecrelConfig;
+  /** Folder that keeps DynamoDB's files, the generated webhook secret and the clock position. */
+  readonly dataDir: string;
+  /** Accepted webhook secrets; when empty one is generated into the data folder. */
+  readonly webhookSecrets?: readonly string[];
+  readonly signingKeys?: readonly string[];
+  /** GitLab API token; GitLab answers 401 without one, which the client reports as permanent. */
+  readonly gitlabToken?: string;
+  /** Replaces the GitLab client (tests). */
+  readonly gitlab?: GitLabApi;
+  readonly versionServerToken?: string;
+  readonly hackerone?: HackerOne;
+  readonly notifier?: Notifier;
+  /** Release clock speed (`SECREL_SPEED`), 1 by default. */
+  readonly speed?: number;
+  /** Release time at start; by default real now, or where the clock stopped last time if that is later. */
+  readonly clockStart?: DateTime;
+  readonly port?: number;
+  readonly host?: string;
+  /** Use this DynamoDB endpoint instead of starting DynamoDB Local (tests share one). */
+  readonly dynamoEndpoint?: string;
+  readonly tableName?: string;
+  readonly logger?: Logger;
+  /** Re-drive releases in flight on start (default true). */
+  readonly resume?: boolean;
+}
+
+/** A running local mode. */
+export interface LocalRuntime {
+  /** Base URL of the HTTP server, without a trailing slash. */
+  readonly url: string;
+  /** Where GitLab must send webhooks. */
+  readonly webhookUrl: string;
+  readonly dataDir: string;
+  /** Set when the webhook secret was generated or read from the data folder: its file. */
+  readonly webhookSecretFile?: string;
+  readonly webhookSecretGenerated: boolean;
+  readonly deps: RuntimeDeps;
+  readonly workflow: LocalWorkflow;
+  readonly clock: ReleaseClock;
+  /** Releases whose executions were re-driven at start. */
+  readonly resumed: readonly string[];
+  /** Stops the HTTP server, the executions and DynamoDB Local; records the clock. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+function releaseClockFor(options: LocalRuntimeOptions): ReleaseClock {
+  const speed = options.speed ?? 1;
+  if (options.clockStart) return new ReleaseClock({ speed, start: options.clockStart });
+  const saved = readClockPosition(options.dataDir);
+  // A compressed-time release must not jump back to real now after a restart; real time wins when later.
+  const start = saved && saved.toMillis() > Date.now() ? saved : undefined;
+  return new ReleaseClock(start ? { speed, start } : { speed });
+}
+
+function versionServerFor(config: SecrelConfig, token: string | undefined): VersionServer | undefined {
+  if (!config.versionServer) return undefined;
+  return new HttpVersionServer({ baseUrl: config.versionServer.url, token: token ?? '' });
+}
+
+/** Starts local mode and resumes every release in flight. */
+export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const dataDir = resolve(options.dataDir);
+  ensureDataDir(dataDir);
+  const logger = options.logger ?? createLogger('secrel-local');
+  const secret = webhookSecretFor(dataDir, options.webhookSecrets ?? []);
+
+  const dynamo: DynamoLocal | undefined = options.dynamoEndpoint
+    ? undefined
+    : await startDynamoLocal({ dataDir: ensureDataDir(join(dataDir, 'dynamodb')) });
+  const cleanups: (() => Promise<void>)[] = [];
+  let server: LocalHttpServer | undefined;
+  if (dynamo) cleanups.push(() => dynamo.stop());
+  try {
+    const endpoint = options.dynamoEndpoint ?? dynamo?.endpoint ?? '';
+    const tableName = options.tableName ?? LOCAL_TABLE_NAME;
+    const dynamoClient = createDynamoClient({ endpoint });
+    cleanups.unshift(async () => dynamoClient.destroy());
+    await ensureReleaseTable(dynamoClient, tableName);
+    const store = new DynamoReleaseStore({ client: createDocumentClient(dynamoClient), tableName });
+
+    // The release clock starts once storage is up, so a slow DynamoDB start costs no release time.
+    const clock = releaseClockFor({ ...options, dataDir });
+    const config = options.config;
+    const playbook = playbookOf(config);
+    const gitlab =
+      options.gitlab ?? new GitLabClient({ host: config.gitlab.url, token: options.gitlabToken ?? '' });
+    // The engine needs the handlers and the handlers need the engine: the deps are filled in below.
+    let deps: RuntimeDeps | undefined;
+    const ready = (): RuntimeDeps => {
+      if (!deps) throw new Error('local runtime is not ready');
+      return deps;
+    };
+    const workflow = new LocalWorkflow({
+      clock,
+      handlers: {
+        actions: (request) => runStep(ready(), request),
+        gate: async (request) => {
+          await registerGate(ready(), request);
+        },
+      },
+    });
+    deps = {
+      config,
+      playbook,
+      store,
+      gitlab,
+      workflow,
+      clock,
+      logger,
+      ...(options.notifier ? { notifier: options.notifier } : {}),
+      ...(options.hackerone ? { hackerone: options.hackerone } : {}),
+      ...withVersionServer(versionServerFor(config, options.versionServerToken)),
+    };
+    const effects = new LocalEffectDispatcher(deferredEffectRunner(deps), logger);
+    const webhook: WebhookDeps = {
+      config,
+      store,
+      workflow,
+      effects,
+      clock,
+      logger,
+      auth: { secrets: secret.secrets, signingKeys: options.signingKeys ?? [] },
+    };
+    server = await startHttpServer({
+      webhook,
+      host: options.host,
+      port: options.port,
+      routes: [dashboardRoute()],
+      releaseView: (state, timeline) =>
+        buildReleaseView(state, timeline, {
+          playbook,
+          now: () => clock.now(),
+          speed: clock.speed,
+          roles: config.roles,
+          execution: (id) => workflow.describe(id),
+        }),
+    });
+
+    const resumed: string[] = [];
+    if (options.resume ?? true) {
+      for (const release of await store.listReleases()) {
+        if (FINISHED.includes(release.status)) continue;
+        await workflow.start(release.id, { releaseId: release.id }, { redrive: true });
+        resumed.push(release.id);
+      }
+    }
+
+    let stopping: Promise<void> | undefined;
+    const stop = (): Promise<void> => {
+      const listening = server;
+      stopping ??= (async () => {
+        await listening?.close().catch(() => undefined);
+        for (const view of workflow.list()) {
+          if (view.status === 'running') await workflow.stop(view.releaseId, 'local mode stopping');
+        }
+        await effects.idle();
+        writeClockPosition(dataDir, clock.now());
+        // DynamoDB last: the executions above may still be writing while they stop.
+        for (const cleanup of cleanups) await cleanup().catch(() => undefined);
+      })();
+      return stopping;
+    };
+
+    return {
+      url: server.url,
+      webhookUrl: `${server.url}/webhooks/gitlab`,
+      dataDir,
+      ...(secret.file ? { webhookSecretFile: secret.file } : {}),
+      webhookSecretGenerated: secret.generated,
+      deps,
+      workflow,
+      clock,
+      resumed,
+      stop,
+    };
+  } catch (error) {
+    await server?.close().catch(() => undefined);
+    for (const cleanup of cleanups) await cleanup().catch(() => undefined);
+    throw error;
+  }
+}
+
+function withVersionServer(server: VersionServer | undefined): { versionServer?: VersionServer } {
+  return server ? { versionServer: server } : {};
+}
