@@ -1,4 +1,5 @@
 import { withRevisionRetry } from '../../adapters/dynamo/revision-retry.js';
+import { releaseRoutingKeys } from '../../core/routing.js';
 import { computeSchedule, parseDayOne } from '../../core/schedule.js';
 import type { TransitionContext } from '../../core/transitions.js';
 import type { Applied, ReleaseState } from '../../core/types/release.js';
@@ -39,7 +40,11 @@ export async function transition(
     const applied = change(state);
     latest = applied.state;
     if (!applied.changed) return undefined;
-    return { state: applied.state, timeline: applied.timeline, effects: applied.effects };
+    // An action that creates an issue (release, mitigation) must make it findable by ingress,
+    // or commands and events on that issue would match no release.
+    const known = new Set(releaseRoutingKeys(state, deps.config));
+    const routingKeys = releaseRoutingKeys(applied.state, deps.config).filter((key) => !known.has(key));
+    return { state: applied.state, timeline: applied.timeline, effects: applied.effects, routingKeys };
   });
   if (committed) await performEffects(deps, releaseId, committed.effects);
   if (!latest) throw new ActionFailedError(`no release ${releaseId}`);
