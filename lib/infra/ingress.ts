@@ -6,6 +6,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { SecrelFunction } from './lambda-function.js';
+import { nagArn } from './nag.js';
 import type { ReleaseSecrets } from './secrets.js';
 import type { SecretKind } from './settings.js';
 import type { ReleaseTable } from './table.js';
@@ -70,7 +71,7 @@ export class Ingress extends Construct {
     // `/secrel abort` stops the release's execution; execution names are release ids, unknown now.
     props.stateMachine.grantExecution(this.webhook, 'states:StopExecution');
     Validations.of(webhook.role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${props.stateMachineName}:*]`,
+      id: `AwsSolutions-IAM5[Resource::${nagArn(this, 'states', `execution:${props.stateMachineName}:*`)}]`,
       reason:
         'StopExecution for /secrel abort: executions are named after release ids, which exist only at run time.',
     });

@@ -3,6 +3,7 @@ import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { nagArn } from './nag.js';
 import { defaultSecretName } from './naming.js';
 import type { SecretKind } from './settings.js';
 
@@ -94,7 +95,7 @@ export class ReleaseSecrets extends Construct {
       fn.addEnvironment(SECRET_ENV_VARS[kind], secret.secretArn);
       if (this.mode === 'import' && fn.role) {
         Validations.of(fn.role).acknowledge({
-          id: `AwsSolutions-IAM5[Resource::${importedSecretArnPattern(this.names.get(kind) ?? '')}]`,
+          id: `AwsSolutions-IAM5[Resource::${nagArn(this, 'secretsmanager', `secret:${this.names.get(kind)}-??????`)}]`,
           reason:
             'A secret imported by name is matched by its name plus the 6 random characters ' +
             'Secrets Manager appends; that suffix is unknown at synth time.',
@@ -102,9 +103,4 @@ export class ReleaseSecrets extends Construct {
       }
     }
   }
-}
-
-/** How cdk-nag prints the resource of a grant on a secret imported by name. */
-function importedSecretArnPattern(name: string): string {
-  return `arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${name}-??????`;
 }

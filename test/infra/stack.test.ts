@@ -33,6 +33,14 @@ describe('the secrel stack', () => {
     expect(() => synthesize({}, minimalConfig())).not.toThrow();
   });
 
+  it('passes cdk-nag when deploy fixes the account and region', () => {
+    const env = { account: '123456789012', region: 'eu-west-1' };
+    expect(() => synthesize({}, undefined, { env })).not.toThrow();
+    expect(() =>
+      synthesize({ secretMode: 'import', signedWebhooks: true }, undefined, { env }),
+    ).not.toThrow();
+  });
+
   it('would stop synth on a cdk-nag finding nobody acknowledged', () => {
     const app = new App();
     const stack = new Stack(app, 'Unacknowledged');

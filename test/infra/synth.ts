@@ -14,6 +14,14 @@ export function exampleConfig(): SecrelConfig {
   return parseConfig(JSON.parse(readFileSync(join(PROJECT_ROOT, 'secrel.config.example.json'), 'utf8')));
 }
 
+/** The context (feature flags) committed in cdk.json. */
+export function cdkJsonContext(): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as {
+    context?: Record<string, unknown>;
+  };
+  return cdkJson.context ?? {};
+}
+
 /** A config with only the required keys: no HackerOne, no version server. */
 export function minimalConfig(): SecrelConfig {
   return parseConfig({
@@ -37,17 +45,22 @@ export interface Synthesized {
 export function synthesize(
   context: Record<string, unknown> = {},
   config: SecrelConfig = exampleConfig(),
-  options: { readonly cloudFormationValidation?: boolean } = {},
+  options: {
+    readonly cloudFormationValidation?: boolean;
+    /** Account and region, as `cdk deploy` fixes them from the credentials. */
+    readonly env?: { readonly account: string; readonly region: string };
+  } = {},
 ): Synthesized {
   const outdir = mkdtempSync(join(tmpdir(), 'secrel-cdk-'));
   const app = new App({
     outdir,
-    context: { 'aws:cdk:bundling-stacks': [] },
+    // cdk.json's feature flags, so tests build the template `cdk synth` builds; no bundling.
+    context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] },
     // CDK's own template validation takes seconds; the stack test runs it once, as `cdk synth` does.
     builtinCloudFormationValidation: options.cloudFormationValidation ?? false,
   });
   const settings = parseInfraSettings(context);
-  const stack = new SecrelStack(app, `secrel-${settings.stage}`, { settings, config });
+  const stack = new SecrelStack(app, `secrel-${settings.stage}`, { settings, config, env: options.env });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   app.synth();
   return { stack, template: Template.fromStack(stack), outdir };
