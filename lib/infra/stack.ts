@@ -19,8 +19,6 @@ export interface SecrelStackProps extends StackProps {
    * `SECREL_CONFIG_JSON`.
    */
   readonly config: { readonly hackerone?: unknown; readonly versionServer?: unknown };
-  /** The ASL file to deploy; the real `statemachines/security-release.asl.json` when absent. */
-  readonly definitionFile?: string;
 }
 
 /** secrel on AWS: table, secrets, ingress, action functions, the release state machine, alarms. */
@@ -87,7 +85,6 @@ export class SecrelStack extends Stack {
       stateMachineName: name,
       actions: this.functions.actions,
       gate: this.functions.gate,
-      definitionFile: props.definitionFile,
     });
     this.alarms = new ReleaseAlarms(this, 'Alarms', {
       stage,

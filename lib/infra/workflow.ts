@@ -19,8 +19,6 @@ export interface ReleaseWorkflowProps {
   readonly stateMachineName: string;
   readonly actions: IFunction;
   readonly gate: IFunction;
-  /** The ASL file; tests may point at a fixture until the real file exists. */
-  readonly definitionFile?: string;
 }
 
 /** The release schedule: a Standard state machine running the ASL file, logged and traced. */
@@ -42,7 +40,7 @@ export class ReleaseWorkflow extends Construct {
       stateMachineName: props.stateMachineName,
       // Standard: a release lasts days and gates use callbacks; Express stops at 5 minutes.
       stateMachineType: StateMachineType.STANDARD,
-      definitionBody: DefinitionBody.fromFile(props.definitionFile ?? STATE_MACHINE_FILE),
+      definitionBody: DefinitionBody.fromFile(STATE_MACHINE_FILE),
       definitionSubstitutions: substitutions,
       // ALL events, but no execution data: inputs and outputs stay out of the logs (DESIGN.md §4.5).
       logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: false },
