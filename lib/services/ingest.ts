@@ -73,6 +73,31 @@ function applyOrStart(
   return event.kind === 'issue' ? startRelease(event, ctx) : undefined;
 }
 
+/**
+ * Changes to one release run one after another within this process. Concurrent deliveries for
+ * the same release would otherwise race on its revision and burn transactions on retries; across
+ * processes (Lambda) the revision check in the commit still decides.
+ */
+const releaseQueues = new WeakMap<object, Map<string, Promise<unknown>>>();
+
+async function oneAtATime<T>(scope: object, releaseId: string, work: () => Promise<T>): Promise<T> {
+  let queues = releaseQueues.get(scope);
+  if (!queues) {
+    queues = new Map();
+    releaseQueues.set(scope, queues);
+  }
+  const run = (queues.get(releaseId) ?? Promise.resolve()).then(work, work);
+  const tail = run.then(
+    () => undefined,
+    () => undefined,
+  );
+  queues.set(releaseId, tail);
+  void tail.then(() => {
+    if (queues.get(releaseId) === tail) queues.delete(releaseId);
+  });
+  return run;
+}
+
 async function ingestForRelease(
   deps: IngressDeps,
   event: GitLabEvent,
@@ -155,22 +180,23 @@ function signal(deps: IngressDeps, releaseId: string, effect: Effect): Promise<v
 }
 
 /**
- * Whether a delivery that changed nothing now was seen before: it changed one of these releases
- * then (its release-scoped key is stored), or it was recorded as changing nothing.
- * Otherwise records it, with one write, so its resend is recognised.
+ * Records a delivery that changed nothing (one write) so its resend is recognised, and says
+ * whether it was seen before: recorded as changing nothing, or as a change to one of these
+ * releases (its release-scoped key is stored).
  */
 async function recordUnchanged(deps: IngressDeps, deliveryKey: string, releaseIds: readonly string[]) {
-  const seen = await Promise.all(
-    releaseIds.map((id) => deps.store.hasDelivery(releaseDeliveryKey(deliveryKey, id))),
-  );
-  if (seen.some(Boolean)) return 'duplicate';
-  try {
-    await deps.store.recordDelivery(deliveryKey);
-    return 'accepted';
-  } catch (err) {
-    if (err instanceof DuplicateDeliveryError) return 'duplicate';
-    throw err;
-  }
+  // Both at once, to save a round trip: a plain record left beside a scoped one is harmless.
+  const [seen, recorded] = await Promise.all([
+    Promise.all(releaseIds.map((id) => deps.store.hasDelivery(releaseDeliveryKey(deliveryKey, id)))),
+    deps.store.recordDelivery(deliveryKey).then(
+      () => true,
+      (err: unknown) => {
+        if (err instanceof DuplicateDeliveryError) return false;
+        throw err;
+      },
+    ),
+  ]);
+  return recorded && !seen.some(Boolean) ? 'accepted' : 'duplicate';
 }
 
 /**
@@ -184,7 +210,9 @@ export async function ingestEvent(
   deliveryKey: string,
 ): Promise<IngestResult> {
   const releaseIds = await releasesOf(deps, event);
-  const outcomes = await Promise.all(releaseIds.map((id) => ingestForRelease(deps, event, id, deliveryKey)));
+  const outcomes = await Promise.all(
+    releaseIds.map((id) => oneAtATime(deps.store, id, () => ingestForRelease(deps, event, id, deliveryKey))),
+  );
   const changed = outcomes.filter((outcome) => outcome.kind === 'changed');
   let status: IngestResult['status'];
   if (changed.length > 0) status = 'accepted';

@@ -1,0 +1,44 @@
+import { runIngressBench } from './ingress.js';
+
+/**
+ * `npm run bench [section...]`: runs the named sections (all when none is named) and prints
+ * their figures against DESIGN.md §10. Each section starts and stops what it needs.
+ * With `--strict` the exit code is 1 when a goal is missed; otherwise only a lost or doubled
+ * event fails the run, since figures vary with the machine.
+ */
+
+/** What a section reports back. */
+export interface SectionResult {
+  /** Every goal held. */
+  readonly goalsHeld: boolean;
+  /** Correctness held (nothing lost or doubled); a run fails without it even when not strict. */
+  readonly correct: boolean;
+}
+
+/** A bench section: a name and a bounded run. */
+export type Section = () => Promise<SectionResult>;
+
+const SECTIONS: Readonly<Record<string, Section>> = {
+  ingress: runIngressBench,
+};
+
+const args = process.argv.slice(2);
+const strict = args.includes('--strict');
+const named = args.filter((arg) => !arg.startsWith('--'));
+const unknown = named.filter((name) => !Object.hasOwn(SECTIONS, name));
+if (unknown.length > 0) {
+  console.error(
+    `unknown bench section(s): ${unknown.join(', ')}; known: ${Object.keys(SECTIONS).join(', ')}`,
+  );
+  process.exit(2);
+}
+
+let failed = false;
+for (const name of named.length > 0 ? named : Object.keys(SECTIONS)) {
+  const section = SECTIONS[name];
+  if (!section) continue;
+  console.log(`\n== bench: ${name} ==`);
+  const result = await section();
+  if (!result.correct || (strict && !result.goalsHeld)) failed = true;
+}
+process.exit(failed ? 1 : 0);
