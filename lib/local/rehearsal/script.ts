@@ -106,9 +106,11 @@ export async function startRehearsalWorld(options: RehearsalWorldOptions = {}): 
   const gitlab = await startFakeGitLab({ autoCompletePipelines: 'success', pipelineDelayMs: 20 });
   const versionServer = await startFakeVersionServer();
   const config = rehearsalConfig(gitlab.url, versionServer.url);
-  // Day one is tomorrow on the release clock; First steps get the evening before.
-  const clockStart = DateTime.utc().startOf('day').plus({ hours: 20 });
-  const start = (first: boolean) =>
+  // Day one is the next day on the release clock; First steps get the evening before. The clock
+  // starts a month back so release time stays behind the wall-clock times GitLab stamps on its
+  // events, as it does in a real release (an event "older" than secrel's own record is dropped).
+  const clockStart = DateTime.utc().minus({ days: 30 }).startOf('day').plus({ hours: 20 });
+  const start = (at: DateTime) =>
     startLocalRuntime({
       config,
       dataDir,
@@ -116,12 +118,12 @@ export async function startRehearsalWorld(options: RehearsalWorldOptions = {}): 
       gitlab: new GitLabClient({ host: gitlab.url, token: gitlab.token }),
       versionServerToken: versionServer.token,
       speed: options.speed ?? DEFAULT_REHEARSAL_SPEED,
-      ...(first ? { clockStart } : {}),
+      clockStart: at,
       ...(options.dynamoEndpoint ? { dynamoEndpoint: options.dynamoEndpoint } : {}),
       ...(options.tableName ? { tableName: options.tableName } : {}),
       logger: silentLogger,
     });
-  let runtime = await start(true);
+  let runtime = await start(clockStart);
   gitlab.setWebhook(runtime.webhookUrl, secret);
   return {
     gitlab,
@@ -133,7 +135,8 @@ export async function startRehearsalWorld(options: RehearsalWorldOptions = {}): 
     },
     async restart() {
       await runtime.stop();
-      runtime = await start(false);
+      // The release clock goes on from where it stopped, as a real restart keeps real time.
+      runtime = await start(runtime.clock.now());
       gitlab.setWebhook(runtime.webhookUrl, secret);
       return runtime;
     },
@@ -363,6 +366,7 @@ export async function playRelease(
 
   const done = new Set<string>();
   let seen = 0;
+  const performed = new Set<string>();
   let lastPhase: string | undefined;
   const deadline = Date.now() + (options.timeoutMs ?? 600_000);
   let outcome: RehearsalResult['outcome'] = 'stuck';
@@ -379,6 +383,16 @@ export async function playRelease(
       const timeline = await store().timeline(releaseId);
       for (const entry of timeline.slice(seen)) say(progressLine(entry));
       seen = timeline.length;
+      for (const record of await store().listActions(releaseId)) {
+        const line = `${record.action} ${record.subject}`;
+        if (record.status !== 'succeeded' || performed.has(line)) continue;
+        performed.add(line);
+        say(
+          record.action === 'escalate'
+            ? `  ESCALATION (${record.subject}): owners, security lead and release managers told what is late`
+            : `  secrel performed ${line}`,
+        );
+      }
       for (const beat of beats) {
         if (done.has(beat.name) || !beat.when(state, now)) continue;
         done.add(beat.name);
