@@ -247,6 +247,8 @@ export class LocalWorkflow implements Workflow {
     const timeoutAt = timeoutSeconds === undefined ? undefined : now.plus({ seconds: timeoutSeconds });
     const gate = typeof payload.gate === 'string' ? payload.gate : state;
     const { token, answer } = this.tokens.open({ releaseId, gate, state, since: now, timeoutAt });
+    // The timeout may settle the answer while the gate function still runs; it is awaited below.
+    answer.catch(() => undefined);
     const timer = new AbortController();
     if (timeoutAt) {
       this.clock.sleepUntil(timeoutAt, AbortSignal.any([timer.signal, signal])).then(
