@@ -367,11 +367,15 @@ export async function playRelease(
   const done = new Set<string>();
   let seen = 0;
   const performed = new Set<string>();
+  let timelineSeen: readonly TimelineEntry[] = [];
   let lastPhase: string | undefined;
   const deadline = Date.now() + (options.timeoutMs ?? 600_000);
   let outcome: RehearsalResult['outcome'] = 'stuck';
   for (;;) {
-    const state = await store().get(releaseId);
+    // While local mode restarts its store is briefly gone; the people just look again later.
+    const state = await store()
+      .get(releaseId)
+      .catch(() => undefined);
     const now = world.runtime.clock.now();
     if (state) {
       if (state.phase !== lastPhase) {
@@ -380,10 +384,15 @@ export async function playRelease(
         const cutoff = cutoffOf(state, state.phase);
         say(`== ${title}${cutoff ? ` (cutoff ${toIsoMinutes(cutoff)})` : ''}`);
       }
-      const timeline = await store().timeline(releaseId);
+      const timeline = await store()
+        .timeline(releaseId)
+        .catch(() => timelineSeen);
+      timelineSeen = timeline;
       for (const entry of timeline.slice(seen)) say(progressLine(entry));
       seen = timeline.length;
-      for (const record of await store().listActions(releaseId)) {
+      for (const record of await store()
+        .listActions(releaseId)
+        .catch(() => [])) {
         const line = `${record.action} ${record.subject}`;
         if (record.status !== 'succeeded' || performed.has(line)) continue;
         performed.add(line);
