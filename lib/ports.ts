@@ -52,6 +52,11 @@ export interface ReleaseStore {
   /** Records an action as started unless a record exists; returns the existing one otherwise. */
   claimAction(record: ActionRecord): Promise<ActionClaim>;
   finishAction(record: ActionRecord): Promise<void>;
+  /**
+   * Claims again a failed or cut-off action, only while its stored attempt is `expectedAttempt`
+   * and it has not succeeded: of concurrent re-claims exactly one gets `claimed: true`.
+   */
+  reclaimAction(record: ActionRecord, expectedAttempt: number): Promise<ActionClaim>;
   listActions(releaseId: string): Promise<readonly ActionRecord[]>;
 }
 

@@ -45,10 +45,12 @@ const deploymentSchema = z.looseObject({
 });
 
 const gateSchema = z.looseObject({
-  status: z.enum(['waiting', 'open']),
+  // `failed`: a `pipeline:` gate whose pipeline failed; it must read back so the task fails at once.
+  status: z.enum(['waiting', 'open', 'failed']),
   token: z.string().optional(),
   since: z.string(),
   openedAt: z.string().optional(),
+  failedAt: z.string().optional(),
 });
 
 const releaseStateSchema = z.looseObject({

@@ -274,6 +274,52 @@ export class DynamoReleaseStore implements ReleaseStore {
     }
   }
 
+  /**
+   * Claims again an action whose earlier attempt failed or was cut off: replaces the stored record
+   * only while it is still not succeeded and still at `expectedAttempt`, so of two concurrent
+   * re-claims exactly one wins. The loser gets the record as stored, with `claimed: false`.
+   */
+  async reclaimAction(record: ActionRecord, expectedAttempt: number): Promise<ActionClaim> {
+    // Records written before attempts were counted are attempt 1.
+    const attemptHolds =
+      expectedAttempt === 1
+        ? '(attribute_not_exists(#record.#result.#attempt) OR #record.#result.#attempt = :expected)'
+        : '#record.#result.#attempt = :expected';
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: actionItem(record),
+          ConditionExpression: `attribute_exists(#pk) AND #record.#status <> :succeeded AND ${attemptHolds}`,
+          ExpressionAttributeNames: {
+            '#pk': PARTITION_KEY,
+            '#record': 'record',
+            '#status': 'status',
+            '#result': 'result',
+            '#attempt': 'attempt',
+          },
+          ExpressionAttributeValues: { ':succeeded': 'succeeded', ':expected': expectedAttempt },
+        }),
+      );
+      return { claimed: true, record };
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException)) throw err;
+    }
+    const out = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: actionKey(record.releaseId, record.action, record.subject),
+        ConsistentRead: true,
+      }),
+    );
+    if (!out.Item) {
+      throw new UnclaimedActionError(
+        `action ${record.action} for ${record.subject} of release ${record.releaseId} was never claimed`,
+      );
+    }
+    return { claimed: false, record: parseActionItem(out.Item) };
+  }
+
   /** Every action record of a release, by action and subject. */
   async listActions(releaseId: string): Promise<readonly ActionRecord[]> {
     const items = await this.queryAll(beginsWith(this.tableName, releasePk(releaseId), ACTION_SK_PREFIX));

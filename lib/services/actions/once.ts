@@ -1,5 +1,6 @@
 import { isoOf } from '../../core/moments.js';
 import type { ActionRecord } from '../../core/types/release.js';
+import { ActionTransientError } from '../../core/workflow-steps.js';
 import type { RuntimeDeps } from '../runtime-deps.js';
 import { judgeFailure, toStepError } from './step-errors.js';
 
@@ -9,7 +10,8 @@ import { judgeFailure, toStepError } from './step-errors.js';
  * after the call:
  *
  * - record `succeeded`: the stored result is returned, nothing is called;
- * - record `failed`: the action is claimed again (attempt + 1); parts already done are skipped;
+ * - record `failed`: the action is claimed again (attempt + 1, conditional on the attempt read, so
+ *   of two racing retries one wins and the other is told to retry later); parts already done are skipped;
  * - record `started` (a crash mid-action): the same, resuming after the last finished part.
  *
  * A part found `inflight` was cut off mid-call: whether it took effect is unknown. Parts whose
@@ -69,7 +71,8 @@ export async function once(
   let record = claim.record;
   if (!claim.claimed) {
     if (record.status === 'succeeded') return { kind: 'already-done', result: record.result ?? {} };
-    const attempt = Number(record.result?.attempt ?? 1) + 1;
+    const previousAttempt = Number(record.result?.attempt ?? 1);
+    const attempt = previousAttempt + 1;
     deps.logger.warn('action claimed again', { ...subject, previous: record.status, attempt });
     record = {
       ...subject,
@@ -77,7 +80,15 @@ export async function once(
       startedAt,
       result: { ...(record.result ?? {}), attempt },
     };
-    await deps.store.finishAction(record);
+    // Conditional on the attempt read, so two retries racing here cannot both go on to call out.
+    const reclaim = await deps.store.reclaimAction(record, previousAttempt);
+    if (!reclaim.claimed) {
+      if (reclaim.record.status === 'succeeded') {
+        return { kind: 'already-done', result: reclaim.record.result ?? {} };
+      }
+      // Another attempt holds it now; a later retry reads how that attempt ended.
+      throw new ActionTransientError(`action ${subject.action} is being performed by another attempt`);
+    }
   }
 
   let progress: Record<string, string | number> = { ...(record.result ?? {}) };
