@@ -196,17 +196,18 @@ const STATUS_RANK: Readonly<Record<string, number>> = {
 };
 
 /**
- * Whether an event is newer than what is stored: later `updatedAt`, or the same moment and a later
- * id, or the same run further along (GitLab stamps pending and running with the creation time).
+ * Whether an event is newer than what is stored. GitLab ids grow with creation, so a higher pipeline or
+ * deployment id is the later run whatever the clocks say; for the same run, a later `updatedAt`, or the
+ * same moment and further along (GitLab stamps pending and running with the creation time).
  */
 function isNewer(
   candidate: { readonly id: number; readonly updatedAt: string; readonly status: string },
   stored: { readonly id: number; readonly updatedAt: string; readonly status: string } | undefined,
 ): boolean {
   if (stored === undefined) return true;
+  if (candidate.id !== stored.id) return candidate.id > stored.id;
   const delta = millisOf(candidate.updatedAt) - millisOf(stored.updatedAt);
   if (delta !== 0) return delta > 0;
-  if (candidate.id !== stored.id) return candidate.id > stored.id;
   return (STATUS_RANK[candidate.status] ?? 0) > (STATUS_RANK[stored.status] ?? 0);
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { apply, releaseIdFor, startRelease } from '../../lib/core/release.js';
 import type { GitLabEvent } from '../../lib/core/types/events.js';
+import type { ReleaseState } from '../../lib/core/types/release.js';
 import {
   applyAll,
   at,
@@ -263,6 +264,50 @@ describe('pipelines', () => {
     });
     expect(result.state.tasks['build-packages@17.4']).toEqual({ status: 'open' });
     expect(result.state.pipelines['42:17-5-stable']).toMatchObject({ action: 'build-packages' });
+  });
+
+  it('orders pipelines by id, so a late event of an older run never replaces a newer one whatever its clock says', () => {
+    const state = applyAll(
+      withMr(),
+      pipelineEvent({ pipelineId: 8, ref: 'security-fix', status: 'running', updatedAt: at(10) }),
+      pipelineEvent({ pipelineId: 7, ref: 'security-fix', status: 'success', updatedAt: at(30) }),
+    ).state;
+    expect(state.pipelines['42:security-fix']).toMatchObject({ pipelineId: 8, status: 'running' });
+  });
+
+  it('completes a task whose pipeline secrel started, even when GitLab reports it before the release clock', () => {
+    const release = scheduledRelease();
+    const started: ReleaseState = {
+      ...release,
+      tasks: {
+        ...release.tasks,
+        'build-packages@17.5': {
+          status: 'open',
+          lastPipeline: {
+            projectId: 42,
+            pipelineId: 900,
+            status: 'created',
+            updatedAt: '1970-01-01T00:00:00.000Z',
+          },
+        },
+      },
+    };
+    const variables = {
+      SECREL_RELEASE_ID: release.id,
+      SECREL_ACTION: 'build-packages',
+      SECREL_VERSION: '17.5',
+    };
+    const result = applyAll(
+      started,
+      pipelineEvent({
+        pipelineId: 900,
+        ref: '17-5-stable',
+        variables,
+        status: 'success',
+        updatedAt: at(-600),
+      }),
+    );
+    expect(result.state.tasks['build-packages@17.5']).toMatchObject({ status: 'done', via: 'automation' });
   });
 
   it('completes a once-per-release task from its pipeline without a version', () => {

@@ -79,6 +79,13 @@ function checkStage(deps: RuntimeDeps, state: ReleaseState, task: Task): void {
   }
 }
 
+/**
+ * GitLab has not reported on a pipeline secrel just started, so it has no GitLab time yet. The release
+ * clock must not stand in for it: in local mode it runs ahead of GitLab's clock, and every event of the
+ * pipeline would then look stale.
+ */
+const NOT_SEEN_FROM_GITLAB = '1970-01-01T00:00:00.000Z';
+
 /** Records a pipeline secrel started on its task, unless its webhook got there first. */
 function recordPipeline(deps: RuntimeDeps, key: string, pipelineId: number, projectId: number) {
   return (state: ReleaseState) => {
@@ -94,7 +101,10 @@ function recordPipeline(deps: RuntimeDeps, key: string, pipelineId: number, proj
           ...state,
           tasks: {
             ...state.tasks,
-            [key]: { ...task, lastPipeline: { projectId, pipelineId, status: 'created', updatedAt: at } },
+            [key]: {
+              ...task,
+              lastPipeline: { projectId, pipelineId, status: 'created', updatedAt: NOT_SEEN_FROM_GITLAB },
+            },
           },
         },
         timeline: [
