@@ -187,7 +187,9 @@ const mark = (ok: boolean) => (ok ? 'holds' : 'MISSED');
 
 /** Strips conditions: the bare run measures the cost of writing the same items, nothing else. */
 function bare(items: readonly TransactWriteItem[], table: string): TransactWriteItem[] {
-  return items.map((item) => {
+  // Condition checks write nothing; they are dropped with the conditions.
+  return items.flatMap((item) => {
+    if (item.ConditionCheck) return [];
     if (item.Put) return { Put: { TableName: table, Item: item.Put.Item } };
     if (item.Update)
       return {

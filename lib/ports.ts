@@ -22,6 +22,31 @@ export interface ReleaseCommit {
   readonly routingKeys?: readonly string[];
 }
 
+/** One delivery a batch commit records. */
+export interface BatchDelivery {
+  /** Key written, conditioned on being new. */
+  readonly key: string;
+  /** Keys that must not be recorded either (checked, not written): a resend under another scope. */
+  readonly absentKeys?: readonly string[];
+}
+
+/**
+ * Several deliveries to one release, applied in order in memory and written in ONE transaction:
+ * the state once, each delivery, each change's timeline under the revision it produced.
+ */
+export interface ReleaseBatchCommit {
+  readonly releaseId: string;
+  /** Stored revision the batch was applied to (0: no release yet); the commit fails if it moved. */
+  readonly baseRevision: number;
+  /** The state after the last change; absent when no delivery changed the release. */
+  readonly state?: ReleaseState;
+  /** Timeline entries of each change, under the revision that change produced. */
+  readonly timeline: readonly { readonly revision: number; readonly entries: readonly TimelineEntry[] }[];
+  readonly deliveries: readonly BatchDelivery[];
+  /** Routing keys that should point at this release from now on. */
+  readonly routingKeys?: readonly string[];
+}
+
 /** Raised when a commit raced with another change to the same release: read again and retry. */
 export class RevisionConflictError extends Error {
   override readonly name = 'RevisionConflictError';
@@ -30,6 +55,16 @@ export class RevisionConflictError extends Error {
 /** Raised when a delivery key was already recorded: the event is a duplicate. */
 export class DuplicateDeliveryError extends Error {
   override readonly name = 'DuplicateDeliveryError';
+}
+
+/** Raised when deliveries of a batch were recorded before; nothing of the batch is written. */
+export class DuplicateDeliveriesError extends DuplicateDeliveryError {
+  /** Positions in the batch's `deliveries` found recorded (at least one). */
+  readonly indexes: readonly number[];
+  constructor(message: string, indexes: readonly number[], options?: ErrorOptions) {
+    super(message, options);
+    this.indexes = indexes;
+  }
 }
 
 /** Outcome of claiming an automated action before performing it. */
@@ -44,6 +79,11 @@ export interface ReleaseStore {
   resolve(routingKey: string): Promise<readonly string[]>;
   /** Writes state, timeline, delivery key and routing keys atomically. */
   commit(commit: ReleaseCommit): Promise<void>;
+  /**
+   * Writes several deliveries to one release atomically, conditioned on its revision.
+   * @throws RevisionConflictError when the release moved; DuplicateDeliveriesError when a delivery was seen.
+   */
+  commitBatch(batch: ReleaseBatchCommit): Promise<void>;
   /** Records a delivery that changed no release, so a duplicate is recognised. */
   recordDelivery(deliveryKey: string): Promise<void>;
   hasDelivery(deliveryKey: string): Promise<boolean>;

@@ -1,139 +1,56 @@
-import type { DateTime } from 'luxon';
-import { withRevisionRetry } from '../adapters/dynamo/revision-retry.js';
-import { DEFAULT_PLAYBOOK } from '../core/playbook.js';
-import { apply, releaseIdFor, startRelease } from '../core/release.js';
-import { eventRoutingKeys, releaseRoutingKeys } from '../core/routing.js';
-import { computeSchedule, parseDayOne, toIso } from '../core/schedule.js';
-import type { ReleaseContext } from '../core/transitions.js';
+import { releaseIdFor, startRelease } from '../core/release.js';
+import { eventRoutingKeys } from '../core/routing.js';
 import type { GitLabEvent } from '../core/types/events.js';
-import type { PhaseId } from '../core/types/playbook.js';
-import type { Applied, Effect, ReleaseState } from '../core/types/release.js';
-import { DuplicateDeliveryError, type ReleaseCommit } from '../ports.js';
+import type { Effect } from '../core/types/release.js';
+import { DuplicateDeliveryError, type ReleaseStore } from '../ports.js';
 import { type DeferredEffect, isDeferred } from './effects.js';
+import { GroupCommitter } from './group-commit.js';
+import { releaseContext, releaseDeliveryKey } from './release-apply.js';
+import { ReleaseStateCache } from './release-cache.js';
+import { RoutingCache } from './routing-cache.js';
 import type { IngestResult, IngressDeps } from './types.js';
+
+export { releaseContext, releaseDeliveryKey } from './release-apply.js';
 
 /**
  * Ingesting one parsed event: find the release(s) it belongs to, apply it with the core, commit
  * state, timeline, delivery key and routing keys in ONE transaction, then signal the state
  * machine and hand slow effects over. Nothing slow runs before the answer.
+ *
+ * Speed without giving up §4: routing lookups that found a release are cached briefly, the
+ * release state is cached and every commit is conditioned on its revision, and deliveries for
+ * one release that arrive while its commit is in flight are committed together in the next one.
  */
 
-/** What one release made of the event. */
-type ReleaseOutcome =
-  | { readonly kind: 'changed'; readonly releaseId: string; readonly effects: readonly Effect[] }
-  | { readonly kind: 'unchanged'; readonly releaseId: string; readonly effects: readonly Effect[] }
-  | { readonly kind: 'duplicate'; readonly releaseId: string };
-
-/** A commit that also carries the effects to perform once it is stored. */
-interface AppliedCommit extends ReleaseCommit {
-  readonly effects: readonly Effect[];
+/** The caches and the group committer of one store; on Lambda, one per container. */
+interface IngressPath {
+  readonly routes: RoutingCache;
+  readonly committer: GroupCommitter;
 }
 
-/**
- * The delivery key as recorded for one release. Scoping by release lets an event that concerns
- * two releases land in each exactly once, even when one commit succeeded and the other is retried.
- */
-export function releaseDeliveryKey(deliveryKey: string, releaseId: string): string {
-  return `${deliveryKey}@${releaseId}`;
-}
+const paths = new WeakMap<ReleaseStore, IngressPath>();
 
-/** Cutoffs per phase for status replies, when the release has its Day one. */
-function cutoffsOf(state: ReleaseState | undefined, ctx: Omit<ReleaseContext, 'cutoffs'>) {
-  if (!state?.dayOne) return undefined;
-  try {
-    const schedule = computeSchedule(ctx.playbook, parseDayOne(state.dayOne), state.slipHours);
-    const cutoffs: Partial<Record<PhaseId, string>> = {};
-    for (const window of schedule.phases) cutoffs[window.phase] = toIso(window.cutoff);
-    return cutoffs;
-  } catch {
-    // A stored Day one the schedule refuses only loses the cutoffs in a status reply.
-    return undefined;
-  }
-}
-
-/** The context the core applies an event in: config, playbook, the release clock's now. */
-export function releaseContext(deps: IngressDeps, now: DateTime, state?: ReleaseState): ReleaseContext {
-  const base = { config: deps.config, playbook: deps.config.playbook ?? DEFAULT_PLAYBOOK, now };
-  return { ...base, cutoffs: cutoffsOf(state, base) };
-}
-
-/** Routing keys the change adds; keys already stored are not written again. */
-function newRoutingKeys(deps: IngressDeps, before: ReleaseState | undefined, after: ReleaseState): string[] {
-  const known = new Set(before ? releaseRoutingKeys(before, deps.config) : []);
-  return releaseRoutingKeys(after, deps.config).filter((key) => !known.has(key));
-}
-
-/** Applies the event to a stored release, or starts the release when there is none yet. */
-function applyOrStart(
-  state: ReleaseState | undefined,
-  event: GitLabEvent,
-  ctx: ReleaseContext,
-): Applied | undefined {
-  if (state) return apply(state, event, ctx);
-  return event.kind === 'issue' ? startRelease(event, ctx) : undefined;
-}
-
-/**
- * Changes to one release run one after another within this process. Concurrent deliveries for
- * the same release would otherwise race on its revision and burn transactions on retries; across
- * processes (Lambda) the revision check in the commit still decides.
- */
-const releaseQueues = new WeakMap<object, Map<string, Promise<unknown>>>();
-
-async function oneAtATime<T>(scope: object, releaseId: string, work: () => Promise<T>): Promise<T> {
-  let queues = releaseQueues.get(scope);
-  if (!queues) {
-    queues = new Map();
-    releaseQueues.set(scope, queues);
-  }
-  const run = (queues.get(releaseId) ?? Promise.resolve()).then(work, work);
-  const tail = run.then(
-    () => undefined,
-    () => undefined,
-  );
-  queues.set(releaseId, tail);
-  void tail.then(() => {
-    if (queues.get(releaseId) === tail) queues.delete(releaseId);
-  });
-  return run;
-}
-
-async function ingestForRelease(
-  deps: IngressDeps,
-  event: GitLabEvent,
-  releaseId: string,
-  deliveryKey: string,
-): Promise<ReleaseOutcome> {
-  const key = releaseDeliveryKey(deliveryKey, releaseId);
-  let unchanged: Applied | undefined;
-  try {
-    const committed = await withRevisionRetry<AppliedCommit>(deps.store, releaseId, (state) => {
-      const ctx = releaseContext(deps, deps.clock.now(), state);
-      const applied = applyOrStart(state, event, ctx);
-      if (!applied?.changed) {
-        unchanged = applied;
-        return undefined;
-      }
-      unchanged = undefined;
-      return {
-        state: applied.state,
-        timeline: applied.timeline,
-        deliveryKey: key,
-        routingKeys: newRoutingKeys(deps, state, applied.state),
-        effects: applied.effects,
-      };
+function pathFor(store: ReleaseStore): IngressPath {
+  let path = paths.get(store);
+  if (!path) {
+    const routes = new RoutingCache();
+    const committer = new GroupCommitter(store, new ReleaseStateCache(), {
+      // Keys this process just committed join cached lookups at once.
+      onRoutingKeys: (releaseId, keys) => {
+        for (const key of keys) routes.add(key, releaseId);
+      },
     });
-    if (committed) return { kind: 'changed', releaseId, effects: committed.effects };
-    return { kind: 'unchanged', releaseId, effects: unchanged?.effects ?? [] };
-  } catch (err) {
-    if (err instanceof DuplicateDeliveryError) return { kind: 'duplicate', releaseId };
-    throw err;
+    path = { routes, committer };
+    paths.set(store, path);
   }
+  return path;
 }
 
 /** Releases an event belongs to: those its routing keys point at, or the one it starts. */
-async function releasesOf(deps: IngressDeps, event: GitLabEvent): Promise<string[]> {
-  const resolved = await Promise.all(eventRoutingKeys(event).map((key) => deps.store.resolve(key)));
+async function releasesOf(deps: IngressDeps, routes: RoutingCache, event: GitLabEvent): Promise<string[]> {
+  const resolved = await Promise.all(
+    eventRoutingKeys(event).map((key) => routes.resolve(key, (k) => deps.store.resolve(k))),
+  );
   const ids = new Set(resolved.flat());
   // A labelled confidential issue with no release yet starts one; its id is derived from the issue.
   if (
@@ -200,23 +117,28 @@ async function recordUnchanged(deps: IngressDeps, deliveryKey: string, releaseId
 }
 
 /**
- * Ingests one parsed event under its delivery key. Each release it changes gets one transaction
- * (state, timeline, release-scoped delivery key, new routing keys); a delivery that changes no
- * release is recorded once under its plain key. `duplicate` when the delivery was seen before.
+ * Ingests one parsed event under its delivery key. Each release it changes records it in that
+ * release's next batch transaction (state, timeline, release-scoped delivery key, new routing
+ * keys); a delivery that changes no release is recorded once under its plain key (within the
+ * batch when it reaches one release). `duplicate` when the delivery was seen before.
  */
 export async function ingestEvent(
   deps: IngressDeps,
   event: GitLabEvent,
   deliveryKey: string,
 ): Promise<IngestResult> {
-  const releaseIds = await releasesOf(deps, event);
+  const path = pathFor(deps.store);
+  const releaseIds = await releasesOf(deps, path.routes, event);
+  // An event for one release is recorded within that release's batch even when it changes nothing.
+  const shared = releaseIds.length > 1;
   const outcomes = await Promise.all(
-    releaseIds.map((id) => oneAtATime(deps.store, id, () => ingestForRelease(deps, event, id, deliveryKey))),
+    releaseIds.map((id) => path.committer.submit(deps, id, event, deliveryKey, shared)),
   );
   const changed = outcomes.filter((outcome) => outcome.kind === 'changed');
   let status: IngestResult['status'];
   if (changed.length > 0) status = 'accepted';
   else if (outcomes.some((outcome) => outcome.kind === 'duplicate')) status = 'duplicate';
+  else if (releaseIds.length === 1) status = 'accepted';
   else status = await recordUnchanged(deps, deliveryKey, releaseIds);
   // Effects of a release the event left unchanged (a status reply) run only for a fresh delivery.
   const toCarryOut = status === 'accepted' ? outcomes : changed;

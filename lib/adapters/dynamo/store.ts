@@ -14,6 +14,7 @@ import type { ActionRecord, ReleaseState, TimelineEntry } from '../../core/types
 import {
   type ActionClaim,
   DuplicateDeliveryError,
+  type ReleaseBatchCommit,
   type ReleaseCommit,
   type ReleaseStore,
 } from '../../ports.js';
@@ -46,7 +47,12 @@ import {
   TIMELINE_SK_PREFIX,
   timelineItems,
 } from './table-layout.js';
-import { type CommitItemPositions, mapCommitError } from './transaction-errors.js';
+import {
+  type BatchItemPositions,
+  type CommitItemPositions,
+  mapBatchCommitError,
+  mapCommitError,
+} from './transaction-errors.js';
 
 /** Options for {@link DynamoReleaseStore}. */
 export interface DynamoReleaseStoreOptions {
@@ -149,6 +155,71 @@ export class DynamoReleaseStore implements ReleaseStore {
       await this.client.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (err) {
       throw mapCommitError(err, positions);
+    }
+  }
+
+  /**
+   * Writes a batch of deliveries to one release in one transaction: the state once (or a check
+   * that its revision did not move), each delivery conditioned on being new, each change's
+   * timeline under its own revision, and the new routing keys.
+   * @throws RevisionConflictError when the release moved from `baseRevision`; nothing is written.
+   * @throws DuplicateDeliveriesError naming the deliveries recorded before; nothing is written.
+   * @throws CommitTooLargeError when the batch needs more than 100 items.
+   */
+  async commitBatch(batch: ReleaseBatchCommit): Promise<void> {
+    const { state, releaseId, baseRevision } = batch;
+    if (!Number.isInteger(baseRevision) || baseRevision < 0) {
+      throw new InvalidRevisionError(`release ${releaseId}: base revision must be a whole number from 0`);
+    }
+    if (
+      state &&
+      (state.id !== releaseId || !Number.isInteger(state.revision) || state.revision <= baseRevision)
+    ) {
+      throw new InvalidRevisionError(
+        `release ${releaseId}: the batch state must follow revision ${baseRevision}`,
+      );
+    }
+    const routingKeys = [...new Set(batch.routingKeys ?? [])];
+    const items: TransactItems = [];
+    const deliveries = new Map<number, number>();
+    const stateKey = releaseStateKey(releaseId);
+    // Unchanged state is still checked, so a verdict of "nothing to change" was reached on the stored revision.
+    const condition = baseRevision === 0 ? notExists() : revisionIs(baseRevision);
+    items.push(
+      state
+        ? { Put: { TableName: this.tableName, Item: releaseItem(state), ...condition } }
+        : { ConditionCheck: { TableName: this.tableName, Key: stateKey, ...condition } },
+    );
+    batch.deliveries.forEach((delivery, index) => {
+      deliveries.set(items.length, index);
+      items.push({
+        Put: { TableName: this.tableName, Item: deliveryItem(delivery.key, this.nowMs()), ...notExists() },
+      });
+      for (const absent of delivery.absentKeys ?? []) {
+        deliveries.set(items.length, index);
+        items.push({
+          ConditionCheck: { TableName: this.tableName, Key: deliveryKey(absent), ...notExists() },
+        });
+      }
+    });
+    for (const change of batch.timeline) {
+      for (const item of timelineItems(releaseId, change.revision, change.entries)) {
+        items.push({ Put: { TableName: this.tableName, Item: item } });
+      }
+    }
+    for (const key of routingKeys) {
+      items.push({ Put: { TableName: this.tableName, Item: routeItem(key, releaseId) } });
+    }
+    if (items.length > MAX_TRANSACTION_ITEMS) {
+      throw new CommitTooLargeError(
+        `release ${releaseId}: batch needs ${items.length} items, one transaction holds ${MAX_TRANSACTION_ITEMS}`,
+      );
+    }
+    const positions: BatchItemPositions = { releaseId, baseRevision, state: 0, deliveries };
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (err) {
+      throw mapBatchCommitError(err, positions);
     }
   }
 
@@ -374,6 +445,14 @@ function revisionCondition(state: ReleaseState): {
     ConditionExpression: '#revision = :previous',
     ExpressionAttributeNames: { '#revision': 'revision' },
     ExpressionAttributeValues: { ':previous': state.revision - 1 },
+  };
+}
+
+function revisionIs(revision: number) {
+  return {
+    ConditionExpression: '#revision = :previous',
+    ExpressionAttributeNames: { '#revision': 'revision' },
+    ExpressionAttributeValues: { ':previous': revision },
   };
 }
 

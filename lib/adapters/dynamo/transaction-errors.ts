@@ -1,5 +1,5 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DuplicateDeliveryError, RevisionConflictError } from '../../ports.js';
+import { DuplicateDeliveriesError, DuplicateDeliveryError, RevisionConflictError } from '../../ports.js';
 
 /** Where, in one commit's transaction, the items whose conditions matter sit. */
 export interface CommitItemPositions {
@@ -33,6 +33,45 @@ export function mapCommitError(err: unknown, at: CommitItemPositions): unknown {
     return new RevisionConflictError(`release ${at.releaseId} is being changed by another writer`, {
       cause: err,
     });
+  }
+  return err;
+}
+
+/** Where, in one batch commit's transaction, the items whose conditions matter sit. */
+export interface BatchItemPositions {
+  readonly releaseId: string;
+  readonly baseRevision: number;
+  /** Index of the release state Put or ConditionCheck. */
+  readonly state: number;
+  /** For each transaction item that guards a delivery, the delivery's position in the batch. */
+  readonly deliveries: ReadonlyMap<number, number>;
+}
+
+/**
+ * Turns a cancelled batch commit into the error the caller can act on. Deliveries whose condition
+ * failed are named (they are final: delivery records are never removed before their TTL), so the
+ * caller can answer those as duplicates and commit the rest. Otherwise as {@link mapCommitError}.
+ */
+export function mapBatchCommitError(err: unknown, at: BatchItemPositions): unknown {
+  if (!(err instanceof TransactionCanceledException)) return err;
+  const codes = (err.CancellationReasons ?? []).map((reason) => reason.Code ?? 'None');
+  const seen = new Set<number>();
+  codes.forEach((code, index) => {
+    const delivery = at.deliveries.get(index);
+    if (code === 'ConditionalCheckFailed' && delivery !== undefined) seen.add(delivery);
+  });
+  if (seen.size > 0) {
+    return new DuplicateDeliveriesError(
+      `${seen.size} deliveries already recorded (release ${at.releaseId})`,
+      [...seen].sort((a, b) => a - b),
+      { cause: err },
+    );
+  }
+  if (codes[at.state] === 'ConditionalCheckFailed' || codes.includes('TransactionConflict')) {
+    return new RevisionConflictError(
+      `release ${at.releaseId} moved from revision ${at.baseRevision} before the batch was written`,
+      { cause: err },
+    );
   }
   return err;
 }
