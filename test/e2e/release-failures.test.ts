@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { thanksComment } from '../../lib/core/documents/follow-ups.js';
+import { utc } from '../../lib/core/documents/format.js';
+import type { PhaseId } from '../../lib/core/types/playbook.js';
+import {
+  REHEARSAL_PEOPLE,
+  REHEARSAL_VERSIONS,
+  type RehearsalWorld,
+  startRehearsalWorld,
+} from '../../lib/local/rehearsal/script.js';
+import { phaseCutoff, playStory } from './support/storyline.js';
+
+/**
+ * Releases that go wrong, end to end: DynamoDB Local, the real ASL on the local engine, ingress
+ * over HTTP, fake GitLab and version server. What is asserted is what the fakes received.
+ */
+
+/** Twice the rehearsal's speed: a release day takes about 7.5 s. */
+const SPEED = 11_520;
+
+let world: RehearsalWorld | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+async function startWorld(): Promise<RehearsalWorld> {
+  world = await startRehearsalWorld({
+    dynamoEndpoint: inject('dynamoEndpoint'),
+    tableName: `e2e-${randomUUID()}`,
+    speed: SPEED,
+  });
+  return world;
+}
+
+const PUBLISH_ACTIONS = ['publish-packages', 'publish-docker', 'publish-code', 'update-githost'];
+
+/** Nothing public and nothing disclosed: no publish pipeline, no version entry, confidentiality kept. */
+function expectNothingPublishedOrDisclosed(w: RehearsalWorld): void {
+  expect(w.gitlab.pipelines.filter((p) => PUBLISH_ACTIONS.includes(p.variables.SECREL_ACTION ?? ''))).toEqual(
+    [],
+  );
+  const lifted = w.gitlab.calls.filter(
+    (c) => c.method === 'PUT' && JSON.stringify(c.body ?? {}).includes('"confidential":false'),
+  );
+  expect(lifted).toEqual([]);
+  expect(w.gitlab.issues.filter((i) => i.confidential === false)).toEqual([]);
+}
+
+/** Nothing disclosed: confidentiality kept, no thanks, no disclosure approval. */
+function expectNothingDisclosed(w: RehearsalWorld, releaseActions: readonly string[]): void {
+  const lifted = w.gitlab.calls.filter(
+    (c) => c.method === 'PUT' && JSON.stringify(c.body ?? {}).includes('"confidential":false'),
+  );
+  expect(lifted).toEqual([]);
+  expect(w.gitlab.issues.filter((i) => i.confidential === false)).toEqual([]);
+  for (const action of ['lift-confidentiality', 'thank-reporters', 'approve-disclosure']) {
+    expect(releaseActions.some((a) => a.startsWith(action))).toBe(false);
+  }
+  // The thanks on the vulnerability issue are what disclosure writes first.
+  expect(w.gitlab.notes.filter((n) => n.body === thanksComment())).toEqual([]);
+}
+
+describe('a backport that is never merged', () => {
+  it('publishes nothing, lifts no confidentiality, and escalates to the owners, security lead and release managers once at each missed cutoff through Day four 23:59', async () => {
+    const w = await startWorld();
+    const missed: PhaseId[] = ['day-two', 'day-three', 'day-four-noon', 'day-four-end'];
+    let lastCutoff: string | undefined;
+    const releaseId = await playStory(w, {
+      unmerged: '17.3',
+      timeoutMs: 120_000,
+      // Stop once the Day four 23:59 escalation is in, an hour of release time later.
+      until: ({ state, now }) => {
+        const end = phaseCutoff(state, 'day-four-end');
+        if (end) lastCutoff = utc(end);
+        return (
+          end !== undefined &&
+          now > end.plus({ hours: 1 }) &&
+          w.gitlab.notes.some((n) => n.body.startsWith('### Late:') && n.body.includes(utc(end)))
+        );
+      },
+    });
+    expect(lastCutoff).toBeDefined();
+    const state = await w.runtime.deps.store.get(releaseId);
+    if (!state) throw new Error('release missing');
+
+    expectNothingPublishedOrDisclosed(w);
+    expect(w.versionServer.calls).toEqual([]);
+
+    const late = w.gitlab.notes.filter((n) => n.body.startsWith('### Late:'));
+    const headers = late.map((n) => n.body.split('\n')[0] ?? '');
+    expect(new Set(headers).size, 'one escalation per missed cutoff').toBe(headers.length);
+    for (const phase of missed) {
+      const cutoff = phaseCutoff(state, phase);
+      if (!cutoff) throw new Error(`no cutoff for ${phase}`);
+      const atCutoff = late.filter((n) => (n.body.split('\n')[0] ?? '').includes(`of ${utc(cutoff)}`));
+      expect(atCutoff, `escalations at the ${phase} cutoff`).toHaveLength(1);
+    }
+    for (const note of late) {
+      expect(note.body).toContain(`@${REHEARSAL_PEOPLE['security lead']}`);
+      expect(note.body).toContain(`@${REHEARSAL_PEOPLE['release managers']}`);
+    }
+    // What is late is named: the unmerged backport's version.
+    expect(late.every((n) => n.body.includes('17.3'))).toBe(true);
+  }, 180_000);
+});
+
+describe('a publish action that fails for good', () => {
+  it('stops the release before disclosure, tells the release managers, and the execution fails', async () => {
+    const w = await startWorld();
+    w.versionServer.failPermanently(422);
+    const releaseId = await playStory(w, {
+      timeoutMs: 150_000,
+      until: ({ releaseId: id }) => {
+        const execution = w.runtime.workflow.describe(id);
+        return execution !== undefined && execution.status !== 'running';
+      },
+    });
+    const execution = w.runtime.workflow.describe(releaseId);
+    expect(execution?.status).toBe('failed');
+
+    const records = await w.runtime.deps.store.listActions(releaseId);
+    const actions = records.map((r) => `${r.action} ${r.subject} ${r.status}`);
+    expectNothingDisclosed(w, actions);
+    expect(w.versionServer.versions).toEqual([]);
+    expect(w.versionServer.calls.filter((c) => c.method === 'POST').length).toBeGreaterThan(0);
+
+    const failed = w.gitlab.notes.filter((n) => n.body.startsWith('### Publication failed'));
+    expect(failed).toHaveLength(1);
+    expect(failed[0]?.body).toContain(`@${REHEARSAL_PEOPLE['release managers']}`);
+    expect(w.gitlab.issues.filter((i) => i.title.startsWith('Lessons learned'))).toEqual([]);
+  }, 180_000);
+});
+
+describe('a publish action that fails twice and then succeeds', () => {
+  it('is retried and performed once: exactly one accepted version entry per version', async () => {
+    const w = await startWorld();
+    w.versionServer.failNext(2, 503);
+    const releaseId = await playStory(w, {
+      timeoutMs: 150_000,
+      until: ({ releaseId: id }) => {
+        const execution = w.runtime.workflow.describe(id);
+        return execution !== undefined && execution.status !== 'running';
+      },
+    });
+    expect(w.runtime.workflow.describe(releaseId)?.status).toBe('succeeded');
+
+    const posts = w.versionServer.calls.filter((c) => c.method === 'POST');
+    // Two refused with 503, then one accepted per version, and nothing repeated after success.
+    expect(posts).toHaveLength(REHEARSAL_VERSIONS.length + 2);
+    expect(w.versionServer.versions.map((v) => v.version).sort()).toEqual([...REHEARSAL_VERSIONS].sort());
+    const records = await w.runtime.deps.store.listActions(releaseId);
+    const entries = records.filter((r) => r.action === 'add-version-entries');
+    expect(entries.every((r) => r.status === 'succeeded')).toBe(true);
+    // Disclosure followed, once: the same check that finds no thanks after a failed publication.
+    expect(w.gitlab.notes.filter((n) => n.body === thanksComment())).toHaveLength(1);
+  }, 180_000);
+});

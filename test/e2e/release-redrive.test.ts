@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import {
+  REHEARSAL_PEOPLE,
+  type RehearsalWorld,
+  startRehearsalWorld,
+} from '../../lib/local/rehearsal/script.js';
+import { playStory, reachedPhase } from './support/storyline.js';
+
+/**
+ * A release whose execution is stopped mid-way and re-driven from the top, end to end
+ * (DynamoDB Local, the real ASL on the local engine, ingress over HTTP, the fakes). Re-driving
+ * relies on every action reading its record: nothing the fakes received may appear twice.
+ */
+
+const SPEED = 11_520;
+
+let world: RehearsalWorld | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+/** Counts of each key that appears more than once. */
+function repeated(keys: readonly string[]): Record<string, number> {
+  const counts = new Map<string, number>();
+  for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
+  return Object.fromEntries([...counts].filter(([, n]) => n > 1));
+}
+
+describe('a release stopped during Day two and re-driven', () => {
+  it('finishes the release and performs no action twice', async () => {
+    const w = await startRehearsalWorld({
+      dynamoEndpoint: inject('dynamoEndpoint'),
+      tableName: `e2e-${randomUUID()}`,
+      speed: SPEED,
+    });
+    world = w;
+    let redriven = false;
+    const releaseId = await playStory(w, {
+      timeoutMs: 150_000,
+      onTick: async ({ releaseId: id, state }) => {
+        if (redriven || !reachedPhase(state, 'day-two')) return;
+        redriven = true;
+        await w.runtime.workflow.stop(id, 'test stops the execution');
+        expect(w.runtime.workflow.describe(id)?.status).toBe('aborted');
+        await w.runtime.workflow.start(id, { releaseId: id }, { redrive: true });
+      },
+      until: ({ releaseId: id }) => {
+        const execution = w.runtime.workflow.describe(id);
+        return redriven && execution !== undefined && execution.status !== 'running';
+      },
+    });
+    const execution = w.runtime.workflow.describe(releaseId);
+    expect(execution?.run).toBe(2);
+    expect(execution?.status).toBe('succeeded');
+
+    const creates = w.gitlab.calls
+      .filter((c) => c.method === 'POST' && !c.path.endsWith('/notes'))
+      .map((c) => `${c.path} ${JSON.stringify(c.body ?? {})}`);
+    expect(repeated(creates), 'GitLab create calls').toEqual({});
+    const pipelines = w.gitlab.pipelines.map(
+      (p) => `${p.variables.SECREL_ACTION} ${p.variables.SECREL_VERSION ?? ''}`,
+    );
+    expect(repeated(pipelines), 'pipelines').toEqual({});
+    expect(pipelines.filter((p) => p.startsWith('publish-packages'))).toHaveLength(3);
+    const entries = w.versionServer.calls
+      .filter((c) => c.method === 'POST')
+      .map((c) => JSON.stringify(c.body));
+    expect(entries).toHaveLength(3);
+    expect(repeated(entries), 'version entries').toEqual({});
+    // People's notes are the test's own; every note secrel wrote (one per moment) is there once.
+    const people = new Set<string>(Object.values(REHEARSAL_PEOPLE));
+    const secrelNotes = w.gitlab.notes.filter((n) => !people.has(n.author)).map((n) => n.body);
+    expect(secrelNotes.length).toBeGreaterThan(0);
+    expect(repeated(secrelNotes), 'comments').toEqual({});
+    const records = await w.runtime.deps.store.listActions(releaseId);
+    expect(records.filter((r) => r.status !== 'succeeded').map((r) => `${r.action} ${r.subject}`)).toEqual(
+      [],
+    );
+  }, 180_000);
+});
