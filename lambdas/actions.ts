@@ -1,13 +1,21 @@
-import { type ActionRequest, actionRequestSchema } from '../lib/core/types/workflow.js';
+import { z } from 'zod';
+import {
+  type ActionRequest,
+  actionRequestSchema,
+  type DeliverEffectsRequest,
+  deliverEffectsRequestSchema,
+} from '../lib/core/types/workflow.js';
 import { ActionFailedError } from '../lib/core/workflow-steps.js';
+import { deferredEffectRunner } from '../lib/services/actions/perform-effects.js';
 import { runStep } from '../lib/services/actions.js';
 import { createLogger } from '../lib/services/logger.js';
 import type { RuntimeDeps } from '../lib/services/runtime-deps.js';
 import { lazyDeps, runtimeDepsFromEnv } from './runtime-deps.js';
 
 /**
- * The actions function: the state machine's `${ActionsFunctionArn}`. Wiring only: parse the
- * step, run it, let named errors (`Action.Transient`, `Action.Failed`) reach Retry/Catch.
+ * The actions function: the state machine's `${ActionsFunctionArn}`, and the function ingress
+ * invokes asynchronously to send its replies and notices (`deliver-effects`). Wiring only: parse
+ * the request, run it, let named errors (`Action.Transient`, `Action.Failed`) reach Retry/Catch.
  */
 
 /** Parses a step request; a malformed one can never succeed, so it fails as `Action.Failed`. */
@@ -22,9 +30,58 @@ export function parseActionRequest(event: unknown): ActionRequest {
   return parsed.data;
 }
 
+/** Parses ingress's request to deliver effects; the error names the field, never its text. */
+export function parseDeliverEffectsRequest(event: unknown): DeliverEffectsRequest {
+  const parsed = deliverEffectsRequestSchema.safeParse(event);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ActionFailedError(`bad deliver-effects request: ${issue?.path.join('.') || '(root)'}`);
+  }
+  return parsed.data;
+}
+
+const deliverEffectsStep = z.object({ step: z.literal('deliver-effects') });
+
+/** How a `deliver-effects` request ended: how many effects were sent and how many failed. */
+export interface DeliveryReport {
+  readonly delivered: number;
+  readonly failed: number;
+}
+
+/**
+ * Sends ingress's replies and notices in order. A failing one is logged (kind and error name
+ * only) and skipped, as local mode does: throwing would make Lambda retry the whole request and
+ * post the replies that did succeed a second time.
+ */
+export async function deliverEffects(
+  deps: RuntimeDeps,
+  request: DeliverEffectsRequest,
+): Promise<DeliveryReport> {
+  const run = deferredEffectRunner(deps);
+  let failed = 0;
+  for (const effect of request.effects) {
+    try {
+      await run(request.releaseId, effect);
+    } catch (err) {
+      failed += 1;
+      deps.logger.error('deferred effect failed', {
+        releaseId: request.releaseId,
+        effect: effect.type,
+        error: err instanceof Error ? err.name : 'unknown',
+      });
+    }
+  }
+  return { delivered: request.effects.length - failed, failed };
+}
+
 /** The handler for a given way to build dependencies (tests pass their own). */
 export function createActionsHandler(deps: () => Promise<RuntimeDeps>): (event: unknown) => Promise<unknown> {
-  return async (event) => runStep(await deps(), parseActionRequest(event));
+  return async (event) => {
+    if (deliverEffectsStep.safeParse(event).success) {
+      return deliverEffects(await deps(), parseDeliverEffectsRequest(event));
+    }
+    return runStep(await deps(), parseActionRequest(event));
+  };
 }
 
 /** The deployed entry point. */

@@ -29,5 +29,6 @@ export function createGateHandler(
 
 /** The deployed entry point. */
 export const handler = createGateHandler(
-  lazyDeps(() => runtimeDepsFromEnv(process.env, createLogger('secrel-gate'))),
+  // The gate never calls GitLab, so it is deployed without the GitLab token.
+  lazyDeps(() => runtimeDepsFromEnv(process.env, createLogger('secrel-gate'), { gitlab: false })),
 );

@@ -8,20 +8,56 @@ import { createNotifier } from '../lib/adapters/notify/index.js';
 import { readLambdaSecret } from '../lib/adapters/secrets/index.js';
 import { StepFunctionsWorkflow } from '../lib/adapters/sfn/workflow.js';
 import { HttpVersionServer } from '../lib/adapters/version-server/client.js';
+import { ActionFailedError } from '../lib/core/workflow-steps.js';
+import type { GitLabApi } from '../lib/ports.js';
 import type { Logger } from '../lib/services/logger.js';
 import { playbookOf, type RuntimeDeps } from '../lib/services/runtime-deps.js';
 
 /**
- * Builds the actions and gate functions' dependencies from the environment set by `lib/infra`:
- * `TABLE_NAME`, `STATE_MACHINE_ARN`, `SECREL_CONFIG_JSON`, and secrets by ARN (GitLab token,
- * optionally the version server and HackerOne tokens). Built once per cold start.
+ * What a function calls besides the table and the state machine. The gate function only stores
+ * task tokens and opens or fails gates, so it gets no GitLab token (least privilege, see
+ * `lib/infra/actions.ts`); the actions function talks to GitLab and, when configured, to HackerOne
+ * and the version server.
  */
-export async function runtimeDepsFromEnv(env: Env, logger: Logger): Promise<RuntimeDeps> {
+export interface RuntimeNeeds {
+  readonly gitlab: boolean;
+}
+
+/**
+ * Stands in for GitLab in a function that is given no GitLab token. Every call fails for good:
+ * reaching one means a step ran in the wrong function, which retrying cannot fix.
+ */
+export function gitlabWithoutToken(functionName: string): GitLabApi {
+  const refuse = async (): Promise<never> => {
+    throw new ActionFailedError(`the ${functionName} function has no GitLab token`);
+  };
+  return {
+    createIssue: refuse,
+    editIssue: refuse,
+    createIssueNote: refuse,
+    linkIssues: refuse,
+    createBranch: refuse,
+    createMergeRequest: refuse,
+    createPipeline: refuse,
+  };
+}
+
+/**
+ * Builds the actions and gate functions' dependencies from the environment set by `lib/infra`:
+ * `TABLE_NAME`, `STATE_MACHINE_ARN` (both answer gate task tokens), `SECREL_CONFIG_JSON`, and
+ * secrets by ARN (the GitLab token when `needs.gitlab`, optionally the version server and HackerOne
+ * tokens, with `HACKERONE_API_IDENTIFIER`). Built once per cold start.
+ */
+export async function runtimeDepsFromEnv(
+  env: Env,
+  logger: Logger,
+  needs: RuntimeNeeds = { gitlab: true },
+): Promise<RuntimeDeps> {
   const { config, secrets } = await loadAwsSettings(env, readLambdaSecret);
   const tableName = env.TABLE_NAME;
   if (!tableName) throw new Error('TABLE_NAME is not set');
   if (!env.STATE_MACHINE_ARN) throw new Error('STATE_MACHINE_ARN is not set');
-  if (!secrets.gitlabToken) throw new Error('no GitLab token: set GITLAB_TOKEN_SECRET_ARN');
+  if (needs.gitlab && !secrets.gitlabToken) throw new Error('no GitLab token: set GITLAB_TOKEN_SECRET_ARN');
   const optionalSecret = async (arnName: string): Promise<string | undefined> => {
     const arn = env[arnName];
     return arn ? (await readLambdaSecret(arn)).trim() : undefined;
@@ -31,11 +67,21 @@ export async function runtimeDepsFromEnv(env: Env, logger: Logger): Promise<Runt
     optionalSecret('HACKERONE_TOKEN_SECRET_ARN'),
   ]);
   const hackeroneIdentifier = env.HACKERONE_API_IDENTIFIER;
+  if (needs.gitlab && config.hackerone && !(hackeroneToken && hackeroneIdentifier)) {
+    // Names only: which setting is missing, never a value.
+    logger.warn('HackerOne is configured but its token or API identifier is not set: follow-ups skipped', {
+      token: hackeroneToken !== undefined,
+      identifier: hackeroneIdentifier !== undefined,
+    });
+  }
   return {
     config,
     playbook: playbookOf(config),
     store: new DynamoReleaseStore({ client: createDocumentClient(), tableName }),
-    gitlab: new GitLabClient({ host: config.gitlab.url, token: secrets.gitlabToken }),
+    gitlab:
+      needs.gitlab && secrets.gitlabToken
+        ? new GitLabClient({ host: config.gitlab.url, token: secrets.gitlabToken })
+        : gitlabWithoutToken('gate'),
     workflow: new StepFunctionsWorkflow({
       stateMachineArn: env.STATE_MACHINE_ARN,
       client: new SFNClient({}),

@@ -1,13 +1,15 @@
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { type Env, loadAwsSettings } from '../lib/adapters/config/load.js';
 import { createDocumentClient, DynamoReleaseStore } from '../lib/adapters/dynamo/index.js';
+import { AsyncInvokeEffectDispatcher } from '../lib/adapters/lambda/index.js';
 import { readLambdaSecret } from '../lib/adapters/secrets/index.js';
 import { StepFunctionsWorkflow } from '../lib/adapters/sfn/workflow.js';
-import type { DeferredEffect, EffectDispatcher } from '../lib/services/effects.js';
-import { createLogger, type Logger } from '../lib/services/logger.js';
+import type { EffectDispatcher } from '../lib/services/effects.js';
+import { createLogger } from '../lib/services/logger.js';
 import type { WebhookDeps } from '../lib/services/types.js';
 import { handleWebhook } from '../lib/services/webhook.js';
 
@@ -24,20 +26,15 @@ const httpEventSchema = z.object({
 });
 
 /**
- * Until the actions function takes replies and notifications from ingress, they are counted in
- * the log (kinds only) so a missing reply is visible rather than silent.
+ * Replies to `/secrel` commands and notices go to the actions function with an asynchronous
+ * Invoke, so ingress answers GitLab without waiting on a GitLab API call.
  */
-function loggingDispatcher(logger: Logger): EffectDispatcher {
-  return {
-    async dispatch(releaseId: string, effects: readonly DeferredEffect[]): Promise<void> {
-      if (effects.length > 0) {
-        logger.warn('deferred effects not dispatched', {
-          releaseId,
-          kinds: effects.map((e) => e.type).join(','),
-        });
-      }
-    },
-  };
+function actionsDispatcher(env: Env): EffectDispatcher {
+  if (!env.ACTIONS_FUNCTION_NAME) throw new Error('ACTIONS_FUNCTION_NAME is not set');
+  return new AsyncInvokeEffectDispatcher({
+    functionName: env.ACTIONS_FUNCTION_NAME,
+    client: new LambdaClient({}),
+  });
 }
 
 function stepFunctions(env: Env): StepFunctionsWorkflow {
@@ -45,7 +42,10 @@ function stepFunctions(env: Env): StepFunctionsWorkflow {
   return new StepFunctionsWorkflow({ stateMachineArn: env.STATE_MACHINE_ARN, client: new SFNClient({}) });
 }
 
-/** Builds ingress's dependencies from the function's environment (names set by `lib/infra`). */
+/**
+ * Builds ingress's dependencies from the function's environment (names set by `lib/infra`):
+ * `TABLE_NAME`, `STATE_MACHINE_ARN`, `ACTIONS_FUNCTION_NAME`, `SECREL_CONFIG_JSON`, secrets by ARN.
+ */
 export async function depsFromEnv(env: Env, overrides: Partial<WebhookDeps> = {}): Promise<WebhookDeps> {
   const logger = overrides.logger ?? createLogger('secrel-webhook');
   const { config, secrets } = await loadAwsSettings(env, readLambdaSecret);
@@ -56,7 +56,7 @@ export async function depsFromEnv(env: Env, overrides: Partial<WebhookDeps> = {}
     auth: { secrets: secrets.webhookSecrets, signingKeys: secrets.signingKeys },
     store: new DynamoReleaseStore({ client: createDocumentClient(), tableName }),
     workflow: overrides.workflow ?? stepFunctions(env),
-    effects: loggingDispatcher(logger),
+    effects: overrides.effects ?? actionsDispatcher(env),
     clock: { now: () => DateTime.utc() },
     logger,
     ...overrides,

@@ -7,7 +7,10 @@ import type { ReleaseSecrets } from './secrets.js';
 import type { SecretKind } from './settings.js';
 import type { ReleaseTable } from './table.js';
 
-/** Secrets the actions function reads: it is the one that calls GitLab, HackerOne and the version server. */
+/**
+ * Secrets the actions function reads: it is the one that calls GitLab (including ingress's replies),
+ * HackerOne and the version server. The gate function reads none.
+ */
 export const ACTIONS_SECRETS: readonly SecretKind[] = ['gitlabToken', 'hackeroneToken', 'versionServerToken'];
 
 /** Props of {@link ActionFunctions}. */
@@ -17,8 +20,13 @@ export interface ActionFunctionsProps {
   readonly secrets: ReleaseSecrets;
   /** Variables both handlers read: `TABLE_NAME`, `SECREL_CONFIG_JSON`. */
   readonly environment: Readonly<Record<string, string>>;
-  /** The release state machine, by its fixed ARN: the gate answers its task tokens. */
+  /**
+   * The release state machine, by its fixed ARN: both functions answer its task tokens (a step
+   * that completes a task can make a waiting gate hold; the gate function opens held gates).
+   */
   readonly stateMachine: IStateMachine;
+  /** HackerOne's API identifier (the user name of its Basic auth; not secret), when HackerOne is used. */
+  readonly hackeroneApiIdentifier?: string;
 }
 
 /**
@@ -38,11 +46,16 @@ export class ActionFunctions extends Construct {
       memorySize: 512,
       // GitLab API calls and pipeline triggers; the state machine retries on timeout.
       timeout: Duration.minutes(2),
-      environment: props.environment,
+      environment: {
+        ...props.environment,
+        STATE_MACHINE_ARN: props.stateMachine.stateMachineArn,
+        ...(props.hackeroneApiIdentifier ? { HACKERONE_API_IDENTIFIER: props.hackeroneApiIdentifier } : {}),
+      },
     });
     this.actions = actions.fn;
     props.table.grantReadWriteTo(this.actions);
     props.secrets.grantReadTo(this.actions, ACTIONS_SECRETS);
+    props.stateMachine.grantTaskResponse(this.actions);
 
     const gate = new SecrelFunction(this, 'Gate', {
       entry: 'gate',

@@ -1,6 +1,8 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
@@ -15,10 +17,10 @@ import type { ReleaseTable } from './table.js';
 export const WEBHOOK_PATH = '/webhooks/gitlab';
 
 /**
- * Secrets the webhook function reads: the webhook secret and signing key to verify deliveries,
- * and the GitLab token to answer `/secrel` commands with a comment (DESIGN.md §7).
+ * Secrets the webhook function reads: the webhook secret and signing key to verify deliveries.
+ * Replies to `/secrel` commands are posted by the actions function, so no GitLab token here.
  */
-export const WEBHOOK_SECRETS: readonly SecretKind[] = ['webhookSecret', 'signingKey', 'gitlabToken'];
+export const WEBHOOK_SECRETS: readonly SecretKind[] = ['webhookSecret', 'signingKey'];
 
 /** Props of {@link Ingress}. */
 export interface IngressProps {
@@ -35,6 +37,11 @@ export interface IngressProps {
   readonly rateLimit: number;
   /** Burst of requests let through. */
   readonly burstLimit: number;
+  /**
+   * The actions function: ingress invokes it asynchronously with the replies and notices of a
+   * change, so it answers GitLab without waiting on GitLab's API.
+   */
+  readonly actions: IFunction;
   /** Optional cap on concurrent webhook functions. */
   readonly reservedConcurrency?: number;
 }
@@ -60,12 +67,21 @@ export class Ingress extends Construct {
       memorySize: 512,
       // GitLab gives up after 10 s; answering later would count as a failed delivery anyway.
       timeout: Duration.seconds(9),
-      environment: { ...props.environment, STATE_MACHINE_ARN: props.stateMachine.stateMachineArn },
+      environment: {
+        ...props.environment,
+        STATE_MACHINE_ARN: props.stateMachine.stateMachineArn,
+        ACTIONS_FUNCTION_NAME: props.actions.functionName,
+      },
       reservedConcurrentExecutions: props.reservedConcurrency,
     });
     this.webhook = webhook.fn;
     props.table.grantReadWriteTo(this.webhook);
     props.secrets.grantReadTo(this.webhook, WEBHOOK_SECRETS);
+    // Invoke on the function ARN alone: `grantInvoke` would add `ARN:*` (every version and alias),
+    // a wildcard cdk-nag flags and ingress never needs, since it invokes the function by name.
+    this.webhook.addToRolePolicy(
+      new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.actions.functionArn] }),
+    );
     props.stateMachine.grantStartExecution(this.webhook);
     props.stateMachine.grantTaskResponse(this.webhook);
     // `/secrel abort` stops the release's execution; execution names are release ids, unknown now.

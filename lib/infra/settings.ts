@@ -44,6 +44,11 @@ export const infraSettingsSchema = z.object({
   ingressRateLimit: z.coerce.number().int().min(1).max(10_000).default(25),
   /** Short burst of webhook requests the HTTP API lets through. */
   ingressBurstLimit: z.coerce.number().int().min(1).max(5_000).default(50),
+  /**
+   * HackerOne's API identifier (the user name of its Basic auth, not a secret); the token lives in
+   * Secrets Manager. Only read when the config has `hackerone`.
+   */
+  hackeroneApiIdentifier: z.string().min(1).optional(),
   /** Reserved concurrency for the webhook function; unset by default because small accounts cannot reserve. */
   webhookReservedConcurrency: z.coerce.number().int().min(1).max(1_000).optional(),
 });

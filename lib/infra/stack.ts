@@ -62,6 +62,16 @@ export class SecrelStack extends Stack {
       SECREL_CONFIG_JSON: JSON.stringify(config),
     };
 
+    this.functions = new ActionFunctions(this, 'Functions', {
+      stage,
+      table: this.table,
+      secrets: this.secrets,
+      environment,
+      stateMachine: byArn,
+      ...(config.hackerone !== undefined && settings.hackeroneApiIdentifier
+        ? { hackeroneApiIdentifier: settings.hackeroneApiIdentifier }
+        : {}),
+    });
     this.ingress = new Ingress(this, 'Ingress', {
       stage,
       table: this.table,
@@ -69,16 +79,10 @@ export class SecrelStack extends Stack {
       environment,
       stateMachine: byArn,
       stateMachineName: name,
+      actions: this.functions.actions,
       rateLimit: settings.ingressRateLimit,
       burstLimit: settings.ingressBurstLimit,
       reservedConcurrency: settings.webhookReservedConcurrency,
-    });
-    this.functions = new ActionFunctions(this, 'Functions', {
-      stage,
-      table: this.table,
-      secrets: this.secrets,
-      environment,
-      stateMachine: byArn,
     });
     this.workflow = new ReleaseWorkflow(this, 'Workflow', {
       stage,

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { actionsOfRole, statementsOfRole, synthesizeOnce } from './synth.js';
+import {
+  actionsOfRole,
+  exampleConfig,
+  minimalConfig,
+  resourcesOfType,
+  statementsOfRole,
+  synthesizeOnce,
+} from './synth.js';
 
 describe('action and gate functions', () => {
   it('let the gate answer task tokens of the release state machine, and nothing more on it', () => {
@@ -15,10 +22,28 @@ describe('action and gate functions', () => {
     expect(JSON.stringify(states[0]?.Resource)).toContain(':stateMachine:secrel-dev-security-release');
   });
 
-  it('give the actions function no say over executions: only the state machine calls it', () => {
+  it('let the actions function answer task tokens (a finished task can open a waiting gate) but never start or stop executions', () => {
     const actions = actionsOfRole(synthesizeOnce().template, 'FunctionsActionsRole');
-    expect(actions.filter((action) => action.startsWith('states:'))).toEqual([]);
+    expect(actions.filter((action) => action.startsWith('states:'))).toEqual([
+      'states:SendTaskFailure',
+      'states:SendTaskHeartbeat',
+      'states:SendTaskSuccess',
+    ]);
     expect(actions).toEqual(expect.arrayContaining(['dynamodb:ConditionCheckItem', 'dynamodb:PutItem']));
+  });
+
+  it('tell the actions function the HackerOne API identifier only when HackerOne is configured and the identifier given', () => {
+    const identifierOf = (context: Record<string, unknown>, config = exampleConfig()) =>
+      (
+        Object.entries(
+          resourcesOfType(synthesizeOnce(context, config).template, 'AWS::Lambda::Function'),
+        ).find(([id]) => id.startsWith('FunctionsActions'))?.[1].Properties?.Environment as
+          | { Variables: Record<string, unknown> }
+          | undefined
+      )?.Variables.HACKERONE_API_IDENTIFIER;
+    expect(identifierOf({ hackeroneApiIdentifier: 'secrel-bot' })).toBe('secrel-bot');
+    expect(identifierOf({})).toBeUndefined();
+    expect(identifierOf({ hackeroneApiIdentifier: 'secrel-bot' }, minimalConfig())).toBeUndefined();
   });
 
   it('give every function write access to its own log group only', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WEBHOOK_PATH } from '../../lib/infra/ingress.js';
-import { actionsOfRole, resourcesOfType, statementsOfRole, synthesizeOnce } from './synth.js';
+import { actionsOfRole, logicalId, resourcesOfType, statementsOfRole, synthesizeOnce } from './synth.js';
 
 describe('webhook ingress', () => {
   it('takes POST /webhooks/gitlab, the same path as local mode, and sends it to the webhook function', () => {
@@ -57,5 +57,29 @@ describe('webhook ingress', () => {
       expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:GetItem']),
     );
     expect(actions).not.toContain('dynamodb:DeleteTable');
+  });
+
+  it('hands replies and notices to the actions function: told its name, may invoke it and no other function', () => {
+    const { template } = synthesizeOnce();
+    const actionsFn = logicalId(template, 'AWS::Lambda::Function', 'FunctionsActions');
+    const webhookFn = Object.entries(resourcesOfType(template, 'AWS::Lambda::Function')).find(([id]) =>
+      id.startsWith('IngressWebhook'),
+    )?.[1];
+    const env = (webhookFn?.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)
+      ?.Variables;
+    expect(env?.ACTIONS_FUNCTION_NAME).toEqual({ Ref: actionsFn });
+    const lambda = statementsOfRole(template, 'IngressWebhookRole').filter((s) =>
+      [s.Action].flat().some((action) => action.startsWith('lambda:')),
+    );
+    expect(lambda).toEqual([
+      { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [actionsFn, 'Arn'] } },
+    ]);
+  });
+
+  it('gives the webhook role nothing beyond its table, secrets, state machine, logs, traces and that one invoke', () => {
+    const services = new Set(
+      actionsOfRole(synthesizeOnce().template, 'IngressWebhookRole').map((action) => action.split(':')[0]),
+    );
+    expect([...services].sort()).toEqual(['dynamodb', 'lambda', 'logs', 'secretsmanager', 'states', 'xray']);
   });
 });

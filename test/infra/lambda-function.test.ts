@@ -54,7 +54,7 @@ describe('secrel functions', () => {
     }
   });
 
-  it('tell only the webhook and gate functions the state machine ARN, built from its fixed name', () => {
+  it('tell every function the state machine ARN, built from its fixed name, since each answers task tokens', () => {
     const fns = functions();
     const arnOf = (prefix: string) =>
       Object.entries(fns).find(([id]) => id.startsWith(prefix))?.[1].Environment.Variables.STATE_MACHINE_ARN;
@@ -74,7 +74,7 @@ describe('secrel functions', () => {
     };
     expect(arnOf('IngressWebhook')).toEqual(expected);
     expect(arnOf('FunctionsGate')).toEqual(expected);
-    expect(arnOf('FunctionsActions')).toBeUndefined();
+    expect(arnOf('FunctionsActions')).toEqual(expected);
   });
 
   it('use roles of their own with no AWS managed policy', () => {

@@ -53,15 +53,18 @@ describe('secrets in Secrets Manager', () => {
     expect(JSON.stringify(env.GITLAB_TOKEN_SECRET_ARN)).toContain(':secret:ops/gitlab-bot');
   });
 
-  it('lets the webhook read the webhook secret, signing key and GitLab token, and nothing else', () => {
+  it('lets the webhook read only the webhook secret and signing key: replies are posted by the actions function', () => {
     const context = { signedWebhooks: true };
     const env = envOf('IngressWebhook', context);
     const secretVars = Object.keys(env).filter((name) => Object.values(SECRET_ENV_VARS).includes(name));
-    expect(secretVars.sort()).toEqual([
-      'GITLAB_TOKEN_SECRET_ARN',
-      'SECREL_SIGNING_KEY_ARN',
-      'SECREL_WEBHOOK_SECRET_ARN',
-    ]);
+    expect(secretVars.sort()).toEqual(['SECREL_SIGNING_KEY_ARN', 'SECREL_WEBHOOK_SECRET_ARN']);
+    const { template } = synthesizeOnce(context, minimalConfig());
+    const readable = statementsOfRole(template, 'IngressWebhookRole')
+      .filter((statement) => [statement.Action].flat().includes('secretsmanager:GetSecretValue'))
+      .flatMap((statement) => [statement.Resource].flat())
+      .map((resource) => (resource as { Ref?: string }).Ref ?? '');
+    expect(readable).toHaveLength(2);
+    expect(readable.every((ref) => /webhookSecret|signingKey/.test(ref))).toBe(true);
   });
 
   it('lets the actions read the tokens of the systems they call, and never the webhook secret', () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ACTION_KINDS, PHASE_IDS, type PhaseId } from './playbook.js';
+import { ACTION_KINDS, PHASE_IDS, type PhaseId, ROLES } from './playbook.js';
+import type { Effect } from './release.js';
 
 /**
  * The step protocol between the state machine (`statemachines/security-release.asl.json`) and
@@ -83,6 +84,44 @@ export const actionRequestSchema = z.discriminatedUnion('step', [
 
 /** One request from the state machine to the actions function. */
 export type ActionRequest = z.infer<typeof actionRequestSchema>;
+
+/** One effect ingress hands to the actions function: one of the release core's own effects. */
+export type DeliverableEffect = Extract<Effect, { type: 'reply' | 'notify' }>;
+
+/**
+ * Schema of the effects ingress defers to the actions function on AWS: a reply on a GitLab issue, or a notice
+ * for channels outside GitLab. The reply body is the comment ingress would post itself (a command
+ * answer on the release issue); notice messages are written free of confidential detail.
+ */
+export const deliverableEffectSchema: z.ZodType<DeliverableEffect> = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('reply'),
+    issue: z.object({
+      projectId: z.number().int().positive(),
+      iid: z.number().int().positive(),
+      url: z.string().optional(),
+    }),
+    body: z.string().min(1),
+  }),
+  z.object({ type: z.literal('notify'), roles: z.array(z.enum(ROLES)), message: z.string().min(1) }),
+]);
+
+/**
+ * Schema of the request ingress sends the actions function with an asynchronous Invoke: perform
+ * these effects of a change already committed to the release. Not a state machine step.
+ */
+export const deliverEffectsRequestSchema = z.object({
+  releaseId,
+  step: z.literal('deliver-effects'),
+  effects: z.array(deliverableEffectSchema).min(1),
+});
+
+/** Ingress's request to the actions function to send replies and notices after it answered GitLab. */
+export interface DeliverEffectsRequest {
+  readonly releaseId: string;
+  readonly step: 'deliver-effects';
+  readonly effects: readonly DeliverableEffect[];
+}
 
 /** The step kinds of {@link ActionRequest}. */
 export type StepKind = ActionRequest['step'];
