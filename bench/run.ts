@@ -1,4 +1,5 @@
 import { runIngressBench } from './ingress.js';
+import { runTransitionsBench } from './transitions.js';
 
 /**
  * `npm run bench [section...]`: runs the named sections (all when none is named) and prints
@@ -20,6 +21,7 @@ export type Section = () => Promise<SectionResult>;
 
 const SECTIONS: Readonly<Record<string, Section>> = {
   ingress: runIngressBench,
+  transitions: runTransitionsBench,
 };
 
 const args = process.argv.slice(2);
