@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { createActionsHandler } from '../../lambdas/actions.js';
 import { createWebhookHandler, depsFromEnv } from '../../lambdas/webhook.js';
+import { GitLabClient } from '../../lib/adapters/gitlab/client.js';
+import { DEFAULT_PLAYBOOK } from '../../lib/core/playbook.js';
+import { startFakeGitLab } from '../../lib/local/fakes/index.js';
 import { silentLogger } from '../../lib/services/logger.js';
+import { startFakeInvokeEndpoint } from '../adapters/lambda/invoke-endpoint.js';
 import {
   exampleConfig,
   gitlabHeaders,
@@ -71,6 +76,7 @@ describe('webhook Lambda', () => {
           TABLE_NAME: tableName,
           SECREL_CONFIG_JSON: JSON.stringify(exampleConfig()),
           SECREL_WEBHOOK_SECRET: SECRET,
+          ACTIONS_FUNCTION_NAME: 'secrel-dev-actions',
         },
         { workflow, logger: silentLogger },
       );
@@ -82,6 +88,91 @@ describe('webhook Lambda', () => {
     } finally {
       if (previous === undefined) delete process.env.AWS_ENDPOINT_URL_DYNAMODB;
       else process.env.AWS_ENDPOINT_URL_DYNAMODB = previous;
+    }
+  });
+
+  it('refuses to start without ACTIONS_FUNCTION_NAME, where replies would otherwise be lost', async () => {
+    const { tableName } = await ingressDeps();
+    await expect(
+      depsFromEnv(
+        {
+          TABLE_NAME: tableName,
+          SECREL_CONFIG_JSON: JSON.stringify(exampleConfig()),
+          SECREL_WEBHOOK_SECRET: SECRET,
+        },
+        { workflow: new RecordingWorkflow(), logger: silentLogger },
+      ),
+    ).rejects.toThrow('ACTIONS_FUNCTION_NAME is not set');
+  });
+
+  it('answers a /secrel command at once and the actions function, invoked asynchronously, posts the reply to GitLab', async () => {
+    const { tableName, endpoint: dynamo } = await ingressDeps();
+    const invoke = await startFakeInvokeEndpoint();
+    const gitlab = await startFakeGitLab({
+      projects: [{ id: 42, path: 'acme/product', defaultBranch: 'main' }],
+    });
+    // The fixtures' vulnerability issue is #77 of project 42: the fake GitLab must hold it.
+    while (gitlab.openIssue({ project: 42, title: 'vulnerability' }).iid < 77);
+    const saved = { ...process.env };
+    // The SDK reads service endpoints from the environment: DynamoDB Local and the fake Lambda.
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo,
+      AWS_ENDPOINT_URL_LAMBDA: invoke.url,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+    });
+    try {
+      const config = exampleConfig();
+      const deps = await depsFromEnv(
+        {
+          TABLE_NAME: tableName,
+          SECREL_CONFIG_JSON: JSON.stringify(config),
+          SECREL_WEBHOOK_SECRET: SECRET,
+          ACTIONS_FUNCTION_NAME: 'secrel-dev-actions',
+        },
+        { workflow: new RecordingWorkflow(), logger: silentLogger },
+      );
+      const webhook = createWebhookHandler(async () => deps);
+      const labelled = loadFixtureText('confidential-issue-labelled');
+      expect(
+        (await webhook(functionUrlEvent(labelled, gitlabHeaders('Confidential Issue Hook'), false)))
+          .statusCode,
+      ).toBe(200);
+      const status = JSON.parse(loadFixtureText('note-secrel-done-request-cve')) as {
+        object_attributes: { note: string; id: number };
+        issue: { iid: number };
+      };
+      status.object_attributes.note = '/secrel status';
+      status.object_attributes.id = 93001;
+      status.issue.iid = 77;
+      const answer = await webhook(
+        functionUrlEvent(JSON.stringify(status), gitlabHeaders('Confidential Note Hook'), false),
+      );
+      expect(answer.statusCode).toBe(200);
+      // Ingress posted nothing to GitLab itself: the reply went to the actions function.
+      expect(gitlab.notes).toEqual([]);
+      const replies = invoke.calls.filter((call) => call.body.includes('"reply"'));
+      expect(replies).toHaveLength(1);
+      expect(replies[0]?.headers['x-amz-invocation-type']).toBe('Event');
+
+      const actions = createActionsHandler(async () => ({
+        config: { ...config, gitlab: { ...config.gitlab, url: gitlab.url } },
+        playbook: DEFAULT_PLAYBOOK,
+        store: deps.store,
+        gitlab: new GitLabClient({ host: gitlab.url, token: gitlab.token }),
+        workflow: new RecordingWorkflow(),
+        clock: deps.clock,
+        logger: silentLogger,
+      }));
+      await actions(JSON.parse(replies[0]?.body ?? '{}'));
+      expect(gitlab.notes).toHaveLength(1);
+      expect(gitlab.notes[0]).toMatchObject({ projectId: 42, issueIid: 77 });
+    } finally {
+      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+      Object.assign(process.env, saved);
+      await invoke.close();
+      await gitlab.close();
     }
   });
 });
