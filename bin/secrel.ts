@@ -1,6 +1,11 @@
 #!/usr/bin/env tsx
 import { type CommandModule, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, firstLine } from './commands/args.js';
 
+// The AWS SDK warns on every start that Node 20 support ends soon; `package.json` targets Node >= 20
+// and the warning would bury the webhook URL a person must copy. Commands load the SDK only later,
+// so setting it here, before any command module is imported, is early enough. An explicit setting wins.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 /**
  * The `secrel` command line: a dispatcher over the subcommands in `bin/commands/`. Each is
  * loaded only when used, so `secrel plan` does not pay for what `secrel serve` imports.

@@ -1,3 +1,5 @@
+import { readdir, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RehearsalResult } from '../../lib/local/rehearsal/script.js';
 import { EXIT_FAILURE, EXIT_OK, type Output, parseCommandLine, processOutput, runCommand } from './args.js';
@@ -63,6 +65,22 @@ export function summaryText(result: RehearsalResult, failBackport: boolean): str
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * Removes what the rehearsal left in its temporary data folder (DynamoDB's files, the clock) but
+ * the lessons-learned file whose path the summary printed; the folder goes too when nothing is kept.
+ */
+export async function tidyDataDir(dataDir: string, keep?: string): Promise<void> {
+  const kept = keep ? basename(keep) : undefined;
+  if (!kept || join(dataDir, kept) !== keep) {
+    await rm(dataDir, { recursive: true, force: true });
+    return;
+  }
+  const entries = await readdir(dataDir).catch(() => []);
+  for (const entry of entries) {
+    if (entry !== kept) await rm(join(dataDir, entry), { recursive: true, force: true });
+  }
+}
+
 /** Runs `secrel demo`; returns the exit code. */
 export async function run(argv: readonly string[], output: Output = processOutput): Promise<number> {
   return runCommand('demo', output, async () => {
@@ -89,10 +107,15 @@ export async function run(argv: readonly string[], output: Output = processOutpu
     const failBackport = values['fail-backport'];
     output.out(`starting the rehearsal (release clock ×${speed})…\n`);
     const world = await startRehearsalWorld({ speed, keepDataDir: true });
+    let lessonsLearnedFile: string | undefined;
     const stop = (): void => {
-      void world.close().finally(() => process.exit(EXIT_FAILURE));
+      void world
+        .close()
+        .then(() => tidyDataDir(world.dataDir))
+        .finally(() => process.exit(EXIT_FAILURE));
     };
     process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
     try {
       output.out(`dashboard: ${world.runtime.url}/   (data in ${world.dataDir})\n\n`);
       const result = await playRelease(world, {
@@ -100,6 +123,7 @@ export async function run(argv: readonly string[], output: Output = processOutpu
         progress: (line) => output.out(`${line}\n`),
         onRelease: (id) => output.out(`dashboard for this release: ${world.runtime.url}/#/${id}\n`),
       });
+      lessonsLearnedFile = result.lessonsLearnedFile;
       output.out(summaryText(result, failBackport));
       if (result.outcome === 'afterwards' && !failBackport) return EXIT_OK;
       if (result.outcome === 'held' && failBackport && result.published.pipelines === 0)
@@ -107,7 +131,9 @@ export async function run(argv: readonly string[], output: Output = processOutpu
       return EXIT_FAILURE;
     } finally {
       process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
       await world.close();
+      await tidyDataDir(world.dataDir, lessonsLearnedFile);
     }
   });
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DateTime } from 'luxon';
 import { GitLabClient } from '../../adapters/gitlab/client.js';
+import { HackerOneClient } from '../../adapters/hackerone/client.js';
 import { parseConfig, type SecrelConfig } from '../../core/config.js';
 import { DEFAULT_PLAYBOOK } from '../../core/playbook.js';
 import { computeSchedule, parseDayOne, toIsoMinutes } from '../../core/schedule.js';
@@ -14,6 +15,7 @@ import type { ActionRecord, ReleaseState, TimelineEntry } from '../../core/types
 import { silentLogger } from '../../services/logger.js';
 import { buildReleaseView } from '../dashboard/release-view.js';
 import { type FakeGitLab, startFakeGitLab } from '../fakes/fake-gitlab.js';
+import { type FakeHackerOne, startFakeHackerOne } from '../fakes/fake-hackerone.js';
 import { type FakeVersionServer, startFakeVersionServer } from '../fakes/fake-version-server.js';
 import { issueHook, pipelineHook } from '../fakes/gitlab-hooks.js';
 import { type LocalRuntime, startLocalRuntime } from '../runtime.js';
@@ -49,6 +51,23 @@ export const REHEARSAL_PEOPLE: Readonly<Record<Role, string>> = {
 
 const PROJECT = { id: 1, path: 'security/product', defaultBranch: 'main' } as const;
 
+/** The public project whose issue collects vulnerability acknowledgements (the seed's "acknowledgements"). */
+export const ACKNOWLEDGEMENTS_PROJECT = { id: 2, path: 'security/www', defaultBranch: 'main' } as const;
+
+/** The reporter's HackerOne report the rehearsal links to its release. */
+export const REHEARSAL_REPORT_ID = '2900001';
+
+/**
+ * Release time the schedule needs before Day one: when less is left of today, Day one is the day
+ * after tomorrow, so First steps never start past their 00:00 cutoff however late the rehearsal runs.
+ */
+const FIRST_STEPS_MIN_HOURS = 3;
+
+/** Day one for a schedule set at `now` (release time): the next day with at least three hours before it. */
+export function rehearsalDayOne(now: DateTime): string {
+  return now.toUTC().plus({ hours: FIRST_STEPS_MIN_HOURS }).plus({ days: 1 }).toISODate() ?? '';
+}
+
 /** Options for {@link startRehearsalWorld}. */
 export interface RehearsalWorldOptions {
   readonly speed?: number;
@@ -59,24 +78,45 @@ export interface RehearsalWorldOptions {
   readonly tableName?: string;
   /** Keep a temporary data folder after close (the demo points at files in it). */
   readonly keepDataDir?: boolean;
+  /** Release time at start; real now when absent. */
+  readonly clockStart?: DateTime;
 }
 
 /** The rehearsal's world: fake GitLab and version server, and local mode pointed at them. */
 export interface RehearsalWorld {
   readonly gitlab: FakeGitLab;
   readonly versionServer: FakeVersionServer;
+  /** Receives the thanks on, and the disclosure approval of, the linked report. */
+  readonly hackerone: FakeHackerOne;
+  /** The acknowledgements issue "Update vulnerability acknowledgements" comments on. */
+  readonly acknowledgementsIssue: { readonly projectId: number; readonly iid: number };
   readonly config: SecrelConfig;
   readonly dataDir: string;
   /** Local mode as it runs now (a restart replaces it). */
   readonly runtime: LocalRuntime;
   /** Stops local mode and starts it again on the same data folder (a crash and restart). */
   restart(): Promise<LocalRuntime>;
+  /** Links a HackerOne report to a release in config, as the security lead does once the issue exists. */
+  linkHackerOneReport(releaseId: string, reportId: string): void;
   /** Stops everything; removes the data folder when the world created it. */
   close(): Promise<void>;
 }
 
-/** The rehearsal's config: one project, every role played, pipelines and version server on the fakes. */
-export function rehearsalConfig(gitlabUrl: string, versionServerUrl: string): SecrelConfig {
+/** Where the rehearsal's HackerOne and acknowledgements issue are; without them those tasks are skipped. */
+export interface RehearsalDisclosureTargets {
+  readonly hackerOneUrl: string;
+  readonly acknowledgementsIssueIid: number;
+}
+
+/**
+ * The rehearsal's config: one project, every role played, pipelines and version server on the
+ * fakes, and (when given) HackerOne and the acknowledgements issue, so no task is skipped.
+ */
+export function rehearsalConfig(
+  gitlabUrl: string,
+  versionServerUrl: string,
+  disclosure?: RehearsalDisclosureTargets,
+): SecrelConfig {
   const target = (ref: string, variables: Record<string, string> = {}) => ({
     project: PROJECT.id,
     ref,
@@ -95,6 +135,15 @@ export function rehearsalConfig(gitlabUrl: string, versionServerUrl: string): Se
       'update-githost': target('main'),
     },
     versionServer: { url: versionServerUrl },
+    ...(disclosure
+      ? {
+          hackerone: { url: disclosure.hackerOneUrl, reports: {} },
+          acknowledgements: {
+            project: ACKNOWLEDGEMENTS_PROJECT.path,
+            issueIid: disclosure.acknowledgementsIssueIid,
+          },
+        }
+      : {}),
   });
 }
 
@@ -103,13 +152,25 @@ export async function startRehearsalWorld(options: RehearsalWorldOptions = {}): 
   const ownDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'secrel-demo-')));
   const secret = randomBytes(24).toString('base64url');
-  const gitlab = await startFakeGitLab({ autoCompletePipelines: 'success', pipelineDelayMs: 20 });
+  const gitlab = await startFakeGitLab({
+    autoCompletePipelines: 'success',
+    pipelineDelayMs: 20,
+    projects: [PROJECT, ACKNOWLEDGEMENTS_PROJECT],
+  });
   const versionServer = await startFakeVersionServer();
-  const config = rehearsalConfig(gitlab.url, versionServer.url);
-  // Day one is the next day on the release clock; First steps get the evening before. The clock
-  // starts a month back so release time stays behind the wall-clock times GitLab stamps on its
-  // events, as it does in a real release (an event "older" than secrel's own record is dropped).
-  const clockStart = DateTime.utc().minus({ days: 30 }).startOf('day').plus({ hours: 20 });
+  const hackerone = await startFakeHackerOne();
+  const acknowledgements = gitlab.openIssue({
+    project: ACKNOWLEDGEMENTS_PROJECT.id,
+    title: 'Vulnerability acknowledgements',
+    confidential: false,
+  });
+  const config = rehearsalConfig(gitlab.url, versionServer.url, {
+    hackerOneUrl: hackerone.url,
+    acknowledgementsIssueIid: acknowledgements.iid,
+  });
+  // The release clock starts at real now: secrel orders pipelines and deployments by GitLab id, not
+  // by GitLab's wall-clock times, so a release clock running ahead of GitLab's is fine.
+  const clockStart = options.clockStart ?? DateTime.utc();
   const start = (at: DateTime) =>
     startLocalRuntime({
       config,
@@ -117,6 +178,11 @@ export async function startRehearsalWorld(options: RehearsalWorldOptions = {}): 
       webhookSecrets: [secret],
       gitlab: new GitLabClient({ host: gitlab.url, token: gitlab.token }),
       versionServerToken: versionServer.token,
+      hackerone: new HackerOneClient({
+        baseUrl: hackerone.url,
+        apiIdentifier: hackerone.apiIdentifier,
+        token: hackerone.token,
+      }),
       speed: options.speed ?? DEFAULT_REHEARSAL_SPEED,
       clockStart: at,
       ...(options.dynamoEndpoint ? { dynamoEndpoint: options.dynamoEndpoint } : {}),
@@ -128,6 +194,8 @@ export async function startRehearsalWorld(options: RehearsalWorldOptions = {}): 
   return {
     gitlab,
     versionServer,
+    hackerone,
+    acknowledgementsIssue: { projectId: ACKNOWLEDGEMENTS_PROJECT.id, iid: acknowledgements.iid },
     config,
     dataDir,
     get runtime() {
@@ -140,10 +208,17 @@ export async function startRehearsalWorld(options: RehearsalWorldOptions = {}): 
       gitlab.setWebhook(runtime.webhookUrl, secret);
       return runtime;
     },
+    linkHackerOneReport(releaseId, reportId) {
+      // The runtime reads this same config object, so the link holds from the next action on.
+      const reports = config.hackerone?.reports;
+      if (!reports) throw new Error('the rehearsal has no HackerOne configured');
+      reports[releaseId] = [...(reports[releaseId] ?? []), reportId];
+    },
     async close() {
       await runtime.stop();
       await gitlab.close();
       await versionServer.close();
+      await hackerone.close();
       if (ownDir && !options.keepDataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
@@ -217,6 +292,8 @@ export async function playRelease(
     confidential: true,
   });
   const releaseId = `${PROJECT.id}-${vulnerability.iid}`;
+  // The vulnerability came in through HackerOne: the security lead links the report in config.
+  world.linkHackerOneReport(releaseId, REHEARSAL_REPORT_ID);
   const sec = REHEARSAL_PEOPLE['security lead'];
   const instances = expandTasks(DEFAULT_PLAYBOOK, [...REHEARSAL_VERSIONS]);
   const unmerged = options.failBackport ? REHEARSAL_VERSIONS[REHEARSAL_VERSIONS.length - 1] : undefined;
@@ -277,7 +354,7 @@ export async function playRelease(
       name: 'confirm schedule',
       when: (s) => s.releaseIssue !== undefined,
       run: async (s) => {
-        const dayOne = world.runtime.clock.now().plus({ days: 1 }).toISODate() ?? '';
+        const dayOne = rehearsalDayOne(world.runtime.clock.now());
         await onReleaseIssue(s, `/secrel versions ${REHEARSAL_VERSIONS.join(',')}`, sec);
         await onReleaseIssue(s, `/secrel start ${dayOne}`, sec);
         say(`  @${sec}: /secrel versions ${REHEARSAL_VERSIONS.join(',')} and /secrel start ${dayOne}`);
@@ -289,6 +366,9 @@ export async function playRelease(
       when: (s) => reached(s, 'day-one'),
       run: async (s) => {
         await merge('main');
+        // Backports are opened on Day one, so their pipelines are green by its cutoff ("Fix build
+        // failures"); opened on Day two they would turn that Day one task late on their own.
+        for (const version of REHEARSAL_VERSIONS) await openMr(version, branchOf(version));
         await doManual('day-one')(s);
       },
     },
@@ -296,7 +376,6 @@ export async function playRelease(
       name: 'day two',
       when: (s) => reached(s, 'day-two'),
       run: async (s) => {
-        for (const version of REHEARSAL_VERSIONS) await openMr(version, branchOf(version));
         for (const version of REHEARSAL_VERSIONS) if (version !== unmerged) await merge(version);
         if (unmerged) say(`  (the backport for ${unmerged} is left unmerged)`);
         await doManual('day-two')(s);
@@ -409,7 +488,7 @@ export async function playRelease(
       }
       if (state.status === 'afterwards' || state.status === 'completed') {
         const execution = world.runtime.workflow.describe(releaseId);
-        if (!execution || execution.status !== 'running') {
+        if (execution?.status !== 'running') {
           outcome = 'afterwards';
           break;
         }
