@@ -1,13 +1,20 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { describe, expect, it } from 'vitest';
+
+/** The environment without the AWS SDK warning switch, so the CLI's own setting is what counts. */
+function withoutWarningSetting(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: _set, ...rest } = env;
+  return rest;
+}
 
 /** Runs `secrel demo` as a person would, and collects what it prints. */
 function runDemo(args: readonly string[]): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'bin/secrel.ts', 'demo', ...args], {
       cwd: process.cwd(),
-      env: { ...process.env, NODE_NO_WARNINGS: '1' },
+      env: withoutWarningSetting(process.env),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -34,7 +41,19 @@ describe('secrel demo', () => {
     expect(out).toContain('The release reached Afterwards.');
     const lessons = /lessons learned: {4}(\S+)/.exec(out)?.[1];
     expect(lessons && existsSync(lessons)).toBe(true);
-    expect(readFileSync(lessons ?? '', 'utf8').length).toBeGreaterThan(0);
+    const text = readFileSync(lessons ?? '', 'utf8');
+    // The summary's late tasks are exactly the cutoffs the lessons-learned issue says slipped.
+    const slipped = /## Cutoffs that slipped\n\n([\s\S]*?)\n\n##/.exec(text)?.[1] ?? '';
+    const inFile = [...slipped.matchAll(/^- `([^`]+)`/gm)].map((m) => m[1]);
+    const inSummary = (/tasks late: +\d+ \(([^)]*)\)/.exec(out)?.[1] ?? '').split(', ');
+    expect(inSummary).toEqual(inFile);
+    // Only the lessons-learned file is left of the demo's data: DynamoDB's files are gone.
+    expect(readdirSync(dirname(lessons ?? ''))).toEqual(['lessons-learned.md']);
+    // HackerOne and the acknowledgements issue are configured, so these tasks are performed.
+    expect(out).not.toContain('skipped (no target configured)');
+    expect(out).toContain('task-done: approve-disclosure done by secrel');
+    expect(out).toContain('task-done: update-acknowledgements done by secrel');
+    expect(out).not.toContain('NodeVersionSupportWarning');
     expect(code).toBe(0);
   });
 
