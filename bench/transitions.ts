@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ExecutionStep } from '../lib/local/engine/execution.js';
 import { playRelease, startRehearsalWorld } from '../lib/local/rehearsal/script.js';
 import type { SectionResult } from './run.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** How the stack gets its secrets: it creates them, or it reads ones an operator made (by name). */
 export const SECRET_MODES = ['create', 'import'] as const;

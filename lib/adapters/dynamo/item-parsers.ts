@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ACTION_KINDS, PHASE_IDS } from '../../core/types/playbook.js';
 import type { ActionRecord, ReleaseState, TimelineEntry } from '../../core/types/release.js';
 import { type ItemKey, STATE_SK } from './table-layout.js';

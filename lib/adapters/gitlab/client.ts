@@ -1,5 +1,5 @@
 import { Branches, IssueLinks, IssueNotes, Issues, MergeRequests, Pipelines, Users } from '@gitbeaker/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { GitLabApi } from '../../ports.js';
 import { type Redactions, toGitLabApiError } from './error-mapping.js';
 import { GitLabApiError } from './errors.js';

@@ -3,7 +3,7 @@ import {
   type FormattedResponse,
   type ResponseBodyTypes,
 } from '@gitbeaker/requester-utils';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The HTTP layer under gitbeaker's resource classes. `@gitbeaker/rest` wires every one of

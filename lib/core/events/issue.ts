@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { IssueEvent } from '../types/events.js';
 import { type EventParser, ignored, parsed } from './outcome.js';
 import { parsePayload } from './payload.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { MergeRequestEvent } from '../types/events.js';
 import { type EventParser, parsed } from './outcome.js';
 import { parsePayload } from './payload.js';

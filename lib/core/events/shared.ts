@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // Loose objects throughout: GitLab adds payload fields often, and an unknown field must never
 // turn a delivery into a 400 (four failures in a row disable the hook).

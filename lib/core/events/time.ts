@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { z } from 'zod';
+import * as z from 'zod';
 
 // GitLab writes times as ISO 8601 (`2013-12-03T17:23:34Z`, `2012-01-03T23:36:29+02:00`) or in
 // Rails' default form (`2013-12-03 17:23:34 UTC`, `2021-04-28 21:50:00 +0200`).

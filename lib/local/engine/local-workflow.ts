@@ -1,7 +1,7 @@
 import '../polyfills.js';
 import { type RunOptions, StateMachine, type StateMachineDefinition } from 'aws-local-stepfunctions';
 import { DateTime } from 'luxon';
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   type ActionRequest,
   actionRequestSchema,

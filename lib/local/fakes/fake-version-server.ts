@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { z } from 'zod';
+import * as z from 'zod';
 import { FailurePlan, type RecordedCall, type RunningServer, sendJson, startServer } from './http.js';
 
 /** Options of {@link startFakeVersionServer}. */
