@@ -10,6 +10,7 @@ import {
   REHEARSAL_PEOPLE,
   REHEARSAL_VERSIONS,
   type RehearsalWorld,
+  rehearsalDayOne,
 } from '../../../lib/local/rehearsal/script.js';
 
 /**
@@ -118,7 +119,8 @@ export async function playStory(world: RehearsalWorld, options: StoryOptions): P
       name: 'confirm schedule',
       when: (s) => s.releaseIssue !== undefined,
       run: async (s) => {
-        const dayOne = world.runtime.clock.now().plus({ days: 1 }).toISODate() ?? '';
+        // At least three release hours of First steps, whatever the time of day the test runs.
+        const dayOne = rehearsalDayOne(world.runtime.clock.now());
         await comment(s, `/secrel versions ${REHEARSAL_VERSIONS.join(',')}`, sec);
         await comment(s, `/secrel start ${dayOne}`, sec);
         await openMr('main', PROJECT.defaultBranch);
