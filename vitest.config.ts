@@ -10,5 +10,7 @@ export default defineConfig({
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results/vitest.json' },
     pool: 'forks',
+    // Node 20 is a supported machine for local mode; the AWS SDK's upgrade notice is noise in test output.
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   },
 });
