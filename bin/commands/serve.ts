@@ -1,7 +1,10 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadLocalSettings } from '../../lib/adapters/config/load.js';
+import { HackerOneClient } from '../../lib/adapters/hackerone/client.js';
+import type { SecrelConfig } from '../../lib/core/config.js';
 import type { LocalRuntime } from '../../lib/local/runtime.js';
+import type { HackerOne } from '../../lib/ports.js';
 import {
   EXIT_FAILURE,
   EXIT_OK,
@@ -34,7 +37,8 @@ options:
   -h, --help        print this help
 
 environment: SECREL_CONFIG, SECREL_DATA_DIR, PORT, SECREL_WEBHOOK_SECRET, SECREL_SIGNING_KEY,
-GITLAB_URL, GITLAB_TOKEN, SECREL_SPEED (release clock speed, default 1).
+GITLAB_URL, GITLAB_TOKEN, SECREL_VERSION_SERVER_TOKEN, SECREL_HACKERONE_API_ID,
+SECREL_HACKERONE_TOKEN, SECREL_SPEED (release clock speed, default 1).
 `;
 
 /** Reads a port number from an option or the environment. */
@@ -53,6 +57,18 @@ export function parseSpeed(option: string, value: string): number {
     throw new UsageError(`${option}: ${JSON.stringify(value.slice(0, 20))} is not a positive number`);
   }
   return speed;
+}
+
+/**
+ * HackerOne follow-ups in local mode: the config names the API, the environment holds the
+ * credentials (`SECREL_HACKERONE_API_ID`, `SECREL_HACKERONE_TOKEN`). Without both, those tasks are
+ * recorded as skipped, as on AWS.
+ */
+function hackerOneFor(config: SecrelConfig, env: NodeJS.ProcessEnv): { hackerone?: HackerOne } {
+  const apiIdentifier = env.SECREL_HACKERONE_API_ID;
+  const token = env.SECREL_HACKERONE_TOKEN;
+  if (!config.hackerone || !apiIdentifier || !token) return {};
+  return { hackerone: new HackerOneClient({ baseUrl: config.hackerone.url, apiIdentifier, token }) };
 }
 
 /** What `secrel serve` prints once it listens: the URLs and how to point GitLab at it. */
@@ -165,6 +181,7 @@ export async function run(argv: readonly string[], output: Output = processOutpu
         signingKeys: settings.secrets.signingKeys,
         ...(settings.secrets.gitlabToken ? { gitlabToken: settings.secrets.gitlabToken } : {}),
         ...(env.SECREL_VERSION_SERVER_TOKEN ? { versionServerToken: env.SECREL_VERSION_SERVER_TOKEN } : {}),
+        ...hackerOneFor(settings.config, env),
         speed,
         port,
         ...(values.host ? { host: values.host } : {}),

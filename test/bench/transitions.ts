@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as z from 'zod';
-import type { ExecutionStep } from '../lib/local/engine/execution.js';
-import { playRelease, startRehearsalWorld } from '../lib/local/rehearsal/script.js';
+import type { ExecutionStep } from '../../lib/local/engine/execution.js';
+import { playRelease, startRehearsalWorld } from '../../lib/local/rehearsal/script.js';
 import type { SectionResult } from './run.js';
 
 /**
@@ -118,7 +118,7 @@ export function transitionsDuringWaits(
 
 /** `npm run bench transitions`: plays the rehearsal once and prints the figures. */
 export async function runTransitionsBench(): Promise<SectionResult> {
-  console.log('command: npm run bench transitions   (tsx bench/run.ts transitions)');
+  console.log('command: npm run bench transitions   (tsx test/bench/run.ts transitions)');
   const definition = z
     .looseObject({ States: z.record(z.string(), z.unknown()) })
     .parse(JSON.parse(readFileSync(ASL_PATH, 'utf8'))).States;

@@ -8,20 +8,20 @@ import {
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { DateTime } from 'luxon';
-import { loadLocalSettings } from '../lib/adapters/config/load.js';
+import { loadLocalSettings } from '../../lib/adapters/config/load.js';
 import {
   createDocumentClient,
   createDynamoClient,
   DynamoReleaseStore,
   ensureReleaseTable,
-} from '../lib/adapters/dynamo/index.js';
-import { startDynamoLocal } from '../lib/local/dynamo-local.js';
-import { startHttpServer } from '../lib/local/http-server.js';
-import type { Workflow } from '../lib/ports.js';
-import { RecordingEffectDispatcher } from '../lib/services/effects.js';
-import { releaseDeliveryKey } from '../lib/services/ingest.js';
-import { silentLogger } from '../lib/services/logger.js';
-import type { WebhookDeps } from '../lib/services/types.js';
+} from '../../lib/adapters/dynamo/index.js';
+import { startDynamoLocal } from '../../lib/local/dynamo-local.js';
+import { startHttpServer } from '../../lib/local/http-server.js';
+import type { Workflow } from '../../lib/ports.js';
+import { RecordingEffectDispatcher } from '../../lib/services/effects.js';
+import { releaseDeliveryKey } from '../../lib/services/ingest.js';
+import { silentLogger } from '../../lib/services/logger.js';
+import type { WebhookDeps } from '../../lib/services/types.js';
 import type { SectionResult } from './run.js';
 
 /**
