@@ -1,3 +1,4 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { isVersion, sortVersions } from '../../lib/core/versions.js';
 
 /**
@@ -55,6 +56,52 @@ export function parseCommandLine<T>(parse: () => T): T {
     if (typeof code === 'string' && code.startsWith(PARSE_ARGS_ERROR)) throw new UsageError(firstLine(error));
     throw error;
   }
+}
+
+/** `-h`/`--help`, which every command takes. */
+const HELP_OPTION = { help: { type: 'boolean', short: 'h', default: false } } as const;
+
+/** The options a command declares, as `node:util` parseArgs takes them. */
+type CommandOptions = NonNullable<ParseArgsConfig['options']>;
+
+/** The parseArgs config a command line is read with: strict, with `--help` added. */
+interface CommandLineConfig<O extends CommandOptions, P extends boolean> {
+  args: string[];
+  options: O & typeof HELP_OPTION;
+  strict: true;
+  allowPositionals: P;
+}
+
+/** A command line as {@link readCommandLine} read it, typed by the command's own options. */
+export type CommandLine<O extends CommandOptions, P extends boolean = false> = ReturnType<
+  typeof parseArgs<CommandLineConfig<O, P>>
+>;
+
+/**
+ * Reads a command's arguments strictly with its options plus `-h/--help` (bad typing becomes a
+ * {@link UsageError}). When help is asked for it prints `usage` and returns undefined, so the
+ * command returns {@link EXIT_OK} without doing anything else.
+ */
+export function readCommandLine<const O extends CommandOptions, const P extends boolean = false>(
+  argv: readonly string[],
+  output: Output,
+  usage: string,
+  options: O,
+  allowPositionals?: P,
+): CommandLine<O, P> | undefined {
+  const config: CommandLineConfig<O, P> = {
+    args: [...argv],
+    options: { ...options, ...HELP_OPTION },
+    strict: true,
+    allowPositionals: (allowPositionals ?? false) as P,
+  };
+  const line = parseCommandLine(() => parseArgs(config));
+  // Inside this generic function TypeScript cannot resolve the values' keys; `help` is always there.
+  if ((line.values as { readonly help?: boolean }).help) {
+    output.out(usage);
+    return undefined;
+  }
+  return line;
 }
 
 /**

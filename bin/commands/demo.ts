@@ -1,8 +1,7 @@
 import { readdir, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { RehearsalResult } from '../../lib/local/rehearsal/script.js';
-import { EXIT_FAILURE, EXIT_OK, type Output, parseCommandLine, processOutput, runCommand } from './args.js';
+import { EXIT_FAILURE, EXIT_OK, type Output, processOutput, readCommandLine, runCommand } from './args.js';
 import { parseSpeed } from './serve.js';
 
 /**
@@ -84,22 +83,12 @@ export async function tidyDataDir(dataDir: string, keep?: string): Promise<void>
 /** Runs `secrel demo`; returns the exit code. */
 export async function run(argv: readonly string[], output: Output = processOutput): Promise<number> {
   return runCommand('demo', output, async () => {
-    const { values } = parseCommandLine(() =>
-      parseArgs({
-        args: [...argv],
-        options: {
-          speed: { type: 'string' },
-          'fail-backport': { type: 'boolean', default: false },
-          help: { type: 'boolean', short: 'h', default: false },
-        },
-        strict: true,
-        allowPositionals: false,
-      }),
-    );
-    if (values.help) {
-      output.out(USAGE);
-      return EXIT_OK;
-    }
+    const line = readCommandLine(argv, output, USAGE, {
+      speed: { type: 'string' },
+      'fail-backport': { type: 'boolean', default: false },
+    });
+    if (!line) return EXIT_OK;
+    const { values } = line;
     const { DEFAULT_REHEARSAL_SPEED, playRelease, startRehearsalWorld } = await import(
       '../../lib/local/rehearsal/script.js'
     );

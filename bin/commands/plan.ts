@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { DateTime } from 'luxon';
 import { checkEmbargo } from '../../lib/core/embargo.js';
 import { DEFAULT_PLAYBOOK, parsePlaybook, tasksOf } from '../../lib/core/playbook.js';
@@ -19,10 +18,10 @@ import {
   EXIT_OK,
   firstLine,
   type Output,
-  parseCommandLine,
   parseHours,
   parseVersionList,
   processOutput,
+  readCommandLine,
   runCommand,
   UsageError,
 } from './args.js';
@@ -190,26 +189,16 @@ export function planText({ playbook, schedule, versions, warnings }: Plan): stri
 /** Runs `secrel plan` with the arguments after `plan`; returns the exit code. */
 export async function run(argv: readonly string[], output: Output = processOutput): Promise<number> {
   return runCommand('plan', output, () => {
-    const { values } = parseCommandLine(() =>
-      parseArgs({
-        args: [...argv],
-        options: {
-          start: { type: 'string' },
-          versions: { type: 'string' },
-          slip: { type: 'string' },
-          'started-at': { type: 'string' },
-          playbook: { type: 'string' },
-          json: { type: 'boolean', default: false },
-          help: { type: 'boolean', short: 'h', default: false },
-        },
-        strict: true,
-        allowPositionals: false,
-      }),
-    );
-    if (values.help) {
-      output.out(USAGE);
-      return EXIT_OK;
-    }
+    const line = readCommandLine(argv, output, USAGE, {
+      start: { type: 'string' },
+      versions: { type: 'string' },
+      slip: { type: 'string' },
+      'started-at': { type: 'string' },
+      playbook: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    });
+    if (!line) return EXIT_OK;
+    const { values } = line;
     if (values.start === undefined)
       throw new UsageError('--start <YYYY-MM-DD> is required (see secrel plan --help)');
     const dayOne = asUsage('--start', () => parseDayOne(values.start ?? ''));

@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadLocalSettings } from '../../lib/adapters/config/load.js';
 import { HackerOneClient } from '../../lib/adapters/hackerone/client.js';
 import type { SecrelConfig } from '../../lib/core/config.js';
@@ -9,8 +8,8 @@ import {
   EXIT_FAILURE,
   EXIT_OK,
   type Output,
-  parseCommandLine,
   processOutput,
+  readCommandLine,
   runCommand,
   UsageError,
 } from './args.js';
@@ -145,23 +144,13 @@ function stopSignals(output: Output): StopSignals {
 /** Runs `secrel serve`; returns once stopped by a signal. */
 export async function run(argv: readonly string[], output: Output = processOutput): Promise<number> {
   return runCommand('serve', output, async () => {
-    const { values } = parseCommandLine(() =>
-      parseArgs({
-        args: [...argv],
-        options: {
-          port: { type: 'string' },
-          host: { type: 'string' },
-          'data-dir': { type: 'string' },
-          help: { type: 'boolean', short: 'h', default: false },
-        },
-        strict: true,
-        allowPositionals: false,
-      }),
-    );
-    if (values.help) {
-      output.out(USAGE);
-      return EXIT_OK;
-    }
+    const line = readCommandLine(argv, output, USAGE, {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'data-dir': { type: 'string' },
+    });
+    if (!line) return EXIT_OK;
+    const { values } = line;
     const env = process.env;
     const port = parsePort(values.port ? '--port' : 'PORT', values.port ?? env.PORT ?? '3000');
     const speed = env.SECREL_SPEED ? parseSpeed('SECREL_SPEED', env.SECREL_SPEED) : 1;

@@ -1,12 +1,11 @@
-import { parseArgs } from 'node:util';
 import * as z from 'zod';
 import {
   EXIT_FAILURE,
   EXIT_OK,
   firstLine,
   type Output,
-  parseCommandLine,
   processOutput,
+  readCommandLine,
   runCommand,
 } from './args.js';
 import { type Column, renderTable } from './table.js';
@@ -163,22 +162,18 @@ async function getJson(url: string): Promise<unknown> {
 /** Runs `secrel status`; returns the exit code. */
 export async function run(argv: readonly string[], output: Output = processOutput): Promise<number> {
   return runCommand('status', output, async () => {
-    const { values, positionals } = parseCommandLine(() =>
-      parseArgs({
-        args: [...argv],
-        options: {
-          url: { type: 'string' },
-          json: { type: 'boolean', default: false },
-          help: { type: 'boolean', short: 'h', default: false },
-        },
-        strict: true,
-        allowPositionals: true,
-      }),
+    const line = readCommandLine(
+      argv,
+      output,
+      USAGE,
+      {
+        url: { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+      true,
     );
-    if (values.help) {
-      output.out(USAGE);
-      return EXIT_OK;
-    }
+    if (!line) return EXIT_OK;
+    const { values, positionals } = line;
     const base = (values.url ?? `http://127.0.0.1:${process.env.PORT ?? '3000'}`).replace(/\/+$/, '');
     const [releaseId] = positionals;
     try {
