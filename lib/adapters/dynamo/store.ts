@@ -295,14 +295,7 @@ export class DynamoReleaseStore implements ReleaseStore {
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
     }
     // Records are never deleted, so the one that won the race is there to read.
-    const out = await this.client.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: actionKey(record.releaseId, record.action, record.subject),
-        ConsistentRead: true,
-      }),
-    );
-    return { claimed: false, record: parseActionItem(out.Item) };
+    return { claimed: false, record: parseActionItem(await this.readActionItem(record)) };
   }
 
   /**
@@ -335,12 +328,7 @@ export class DynamoReleaseStore implements ReleaseStore {
         }),
       );
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) {
-        throw new UnclaimedActionError(
-          `action ${record.action} for ${record.subject} of release ${record.releaseId} was never claimed`,
-          { cause: err },
-        );
-      }
+      if (err instanceof ConditionalCheckFailedException) throw neverClaimed(record, err);
       throw err;
     }
   }
@@ -376,6 +364,19 @@ export class DynamoReleaseStore implements ReleaseStore {
     } catch (err) {
       if (!(err instanceof ConditionalCheckFailedException)) throw err;
     }
+    const item = await this.readActionItem(record);
+    if (!item) throw neverClaimed(record);
+    return { claimed: false, record: parseActionItem(item) };
+  }
+
+  /** Every action record of a release, by action and subject. */
+  async listActions(releaseId: string): Promise<readonly ActionRecord[]> {
+    const items = await this.queryAll(beginsWith(this.tableName, releasePk(releaseId), ACTION_SK_PREFIX));
+    return items.map(parseActionItem);
+  }
+
+  /** The stored item of the action `record` names, read consistently; undefined when never claimed. */
+  private async readActionItem(record: ActionRecord): Promise<Record<string, unknown> | undefined> {
     const out = await this.client.send(
       new GetCommand({
         TableName: this.tableName,
@@ -383,18 +384,7 @@ export class DynamoReleaseStore implements ReleaseStore {
         ConsistentRead: true,
       }),
     );
-    if (!out.Item) {
-      throw new UnclaimedActionError(
-        `action ${record.action} for ${record.subject} of release ${record.releaseId} was never claimed`,
-      );
-    }
-    return { claimed: false, record: parseActionItem(out.Item) };
-  }
-
-  /** Every action record of a release, by action and subject. */
-  async listActions(releaseId: string): Promise<readonly ActionRecord[]> {
-    const items = await this.queryAll(beginsWith(this.tableName, releasePk(releaseId), ACTION_SK_PREFIX));
-    return items.map(parseActionItem);
+    return out.Item;
   }
 
   private async queryAll(input: QueryCommandInput): Promise<Record<string, unknown>[]> {
@@ -425,6 +415,14 @@ export class DynamoReleaseStore implements ReleaseStore {
     }
     return states;
   }
+}
+
+/** The error for finishing or re-claiming an action that was never claimed. */
+function neverClaimed(record: ActionRecord, cause?: unknown): UnclaimedActionError {
+  return new UnclaimedActionError(
+    `action ${record.action} for ${record.subject} of release ${record.releaseId} was never claimed`,
+    cause === undefined ? undefined : { cause },
+  );
 }
 
 function notExists(): { ConditionExpression: string; ExpressionAttributeNames: Record<string, string> } {
