@@ -20,14 +20,7 @@ import {
   mergeRequestHook,
   pipelineHook,
 } from './gitlab-hooks.js';
-import {
-  FailurePlan,
-  type PlannedFailure,
-  type RecordedCall,
-  type RunningServer,
-  sendJson,
-  startServer,
-} from './http.js';
+import { FakeServer, type PlannedFailure, type RecordedCall, sendJson } from './http.js';
 import { type DeliveryOptions, deliverWebhook, type WebhookDelivery } from './webhook-sender.js';
 
 export type { FakeBranch, FakeIssue, FakeMergeRequest, FakeNote, FakePipeline, FakeProject };
@@ -111,9 +104,7 @@ type Route = (call: RecordedCall, params: readonly string[], res: ServerResponse
  * uses, keeps what it is given in memory, records every call, and plays GitLab towards secrel
  * by sending webhooks. Everything stays on 127.0.0.1.
  */
-export class FakeGitLab {
-  /** Every API call received, in order. */
-  readonly calls: RecordedCall[] = [];
+export class FakeGitLab extends FakeServer {
   readonly issues: FakeIssue[] = [];
   readonly notes: FakeNote[] = [];
   readonly branches: FakeBranch[] = [];
@@ -123,16 +114,15 @@ export class FakeGitLab {
   readonly deliveries: WebhookDelivery[] = [];
 
   private ids = new IdCounter();
-  private readonly failures = new FailurePlan();
   private readonly pending = new Set<Promise<unknown>>();
   private readonly pipelineAttempts = new Map<string, number>();
   private readonly userIds = new Map<string, number>();
   private readonly projects: readonly FakeProject[];
   private webhook: { url: string; secret?: string } | undefined;
-  private server: RunningServer | undefined;
   private readonly routes: [string, RegExp, Route][];
 
   constructor(private readonly options: FakeGitLabOptions = {}) {
+    super('GitLab');
     this.projects = options.projects ?? [DEFAULT_PROJECT];
     if (options.webhookUrl) this.webhook = { url: options.webhookUrl, secret: options.webhookSecret };
     this.resetUsers();
@@ -176,19 +166,12 @@ export class FakeGitLab {
 
   /** Base URL (`http://127.0.0.1:port`): give it to the client as `host`. */
   get url(): string {
-    if (!this.server) throw new Error('fake GitLab is not started');
-    return this.server.url;
+    return this.serverUrl;
   }
 
   /** The token the fake accepts. */
   get token(): string {
     return this.options.token ?? FAKE_GITLAB_TOKEN;
-  }
-
-  /** Starts listening on a free port of 127.0.0.1. */
-  async start(): Promise<this> {
-    this.server ??= await startServer((call, res) => this.handle(call, res));
-    return this;
   }
 
   /** Points the fake's webhooks at secrel (its URL is often known only after secrel starts). */
@@ -202,9 +185,9 @@ export class FakeGitLab {
   }
 
   /** Forgets everything received and created; options and webhook target stay. */
-  reset(): void {
+  override reset(): void {
+    super.reset();
     for (const list of [
-      this.calls,
       this.issues,
       this.notes,
       this.branches,
@@ -215,7 +198,6 @@ export class FakeGitLab {
       list.length = 0;
     }
     this.ids = new IdCounter();
-    this.failures.clear();
     this.pipelineAttempts.clear();
     this.resetUsers();
   }
@@ -226,10 +208,9 @@ export class FakeGitLab {
   }
 
   /** Waits for scheduled webhooks, then stops the server. */
-  async close(): Promise<void> {
+  override async close(): Promise<void> {
     await this.settled();
-    await this.server?.close();
-    this.server = undefined;
+    await super.close();
   }
 
   /** The id GitLab would give a username, or `undefined` when no such user exists. */
@@ -260,7 +241,7 @@ export class FakeGitLab {
         url: this.webhook.url,
         secret: this.webhook.secret,
         signingKey: this.options.signingKey,
-        instanceUrl: this.server?.url ?? 'https://gitlab.example.com',
+        instanceUrl: this.startedUrl ?? 'https://gitlab.example.com',
       },
       event,
       payload,
@@ -367,8 +348,7 @@ export class FakeGitLab {
 
   // ---- the REST API -------------------------------------------------------------------------
 
-  private handle(call: RecordedCall, res: ServerResponse): void {
-    this.calls.push(call);
+  protected override handle(call: RecordedCall, res: ServerResponse): void {
     if (call.headers['private-token'] !== this.token) {
       sendJson(res, 401, { message: '401 Unauthorized' });
       return;

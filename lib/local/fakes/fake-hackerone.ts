@@ -1,13 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import * as z from 'zod';
-import {
-  FailurePlan,
-  type PlannedFailure,
-  type RecordedCall,
-  type RunningServer,
-  sendJson,
-  startServer,
-} from './http.js';
+import { FakeServer, type PlannedFailure, type RecordedCall, sendJson } from './http.js';
 
 /** Options of {@link startFakeHackerOne}. */
 export interface FakeHackerOneOptions {
@@ -34,21 +27,18 @@ const commentBody = z.object({
  * `POST /v1/reports/{id}/disclosure_requests/approve` behind basic auth, records every call,
  * and can be told to fail.
  */
-export class FakeHackerOne {
-  /** Every call received, in order. */
-  readonly calls: RecordedCall[] = [];
+export class FakeHackerOne extends FakeServer {
   readonly comments: FakeReportComment[] = [];
   /** Report ids whose disclosure was approved, in order. */
   readonly approvals: string[] = [];
-  private readonly failures = new FailurePlan();
-  private server: RunningServer | undefined;
 
-  constructor(private readonly options: FakeHackerOneOptions = {}) {}
+  constructor(private readonly options: FakeHackerOneOptions = {}) {
+    super('HackerOne');
+  }
 
   /** API root (`http://127.0.0.1:port/v1`): give it to the client as `baseUrl`. */
   get url(): string {
-    if (!this.server) throw new Error('fake HackerOne is not started');
-    return `${this.server.url}/v1`;
+    return `${this.serverUrl}/v1`;
   }
 
   /** The basic-auth user name the fake accepts. */
@@ -61,33 +51,19 @@ export class FakeHackerOne {
     return this.options.token ?? 'fake-hackerone-token';
   }
 
-  /** Starts listening on a free port of 127.0.0.1. */
-  async start(): Promise<this> {
-    this.server ??= await startServer((call, res) => this.handle(call, res));
-    return this;
-  }
-
   /** Makes matching calls fail, e.g. `{ path: /approve$/, status: 503, times: 1 }`. */
   failRequests(plan: PlannedFailure): void {
     this.failures.add(plan);
   }
 
   /** Forgets calls, comments, approvals and planned failures. */
-  reset(): void {
-    this.calls.length = 0;
+  override reset(): void {
+    super.reset();
     this.comments.length = 0;
     this.approvals.length = 0;
-    this.failures.clear();
   }
 
-  /** Stops the server. */
-  async close(): Promise<void> {
-    await this.server?.close();
-    this.server = undefined;
-  }
-
-  private handle(call: RecordedCall, res: ServerResponse): void {
-    this.calls.push(call);
+  protected override handle(call: RecordedCall, res: ServerResponse): void {
     const expected = `Basic ${Buffer.from(`${this.apiIdentifier}:${this.token}`).toString('base64')}`;
     if (call.headers.authorization !== expected) {
       sendJson(res, 401, { errors: [{ status: 401, title: 'Unauthorized' }] });

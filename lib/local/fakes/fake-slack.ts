@@ -1,28 +1,21 @@
 import type { ServerResponse } from 'node:http';
-import { FailurePlan, type RecordedCall, type RunningServer, startServer } from './http.js';
+import { FakeServer, type RecordedCall } from './http.js';
 
 /**
  * A Slack incoming webhook in the test: `POST /services/...` with `{ text }` answers `ok`
  * as Slack does, records the message, and can be told to fail.
  */
-export class FakeSlack {
-  /** Every call received, in order. */
-  readonly calls: RecordedCall[] = [];
+export class FakeSlack extends FakeServer {
   /** Texts of the messages received, in order. */
   readonly messages: string[] = [];
-  private readonly failures = new FailurePlan();
-  private server: RunningServer | undefined;
+
+  constructor() {
+    super('Slack');
+  }
 
   /** The incoming-webhook URL to configure in secrel. */
   get webhookUrl(): string {
-    if (!this.server) throw new Error('fake Slack is not started');
-    return `${this.server.url}/services/T000/B000/fake`;
-  }
-
-  /** Starts listening on a free port of 127.0.0.1. */
-  async start(): Promise<this> {
-    this.server ??= await startServer((call, res) => this.handle(call, res));
-    return this;
+    return `${this.serverUrl}/services/T000/B000/fake`;
   }
 
   /** The next `times` messages get `status` (Slack answers 429 when rate limited, 500 when down). */
@@ -31,20 +24,12 @@ export class FakeSlack {
   }
 
   /** Forgets calls, messages and planned failures. */
-  reset(): void {
-    this.calls.length = 0;
+  override reset(): void {
+    super.reset();
     this.messages.length = 0;
-    this.failures.clear();
   }
 
-  /** Stops the server. */
-  async close(): Promise<void> {
-    await this.server?.close();
-    this.server = undefined;
-  }
-
-  private handle(call: RecordedCall, res: ServerResponse): void {
-    this.calls.push(call);
+  protected override handle(call: RecordedCall, res: ServerResponse): void {
     const failure = this.failures.take(call);
     if (failure) {
       text(res, failure.status, 'planned_failure');

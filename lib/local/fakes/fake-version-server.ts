@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import * as z from 'zod';
-import { FailurePlan, type RecordedCall, type RunningServer, sendJson, startServer } from './http.js';
+import { FakeServer, type RecordedCall, sendJson } from './http.js';
 
 /** Options of {@link startFakeVersionServer}. */
 export interface FakeVersionServerOptions {
@@ -28,30 +28,21 @@ const entryBody = z.object({
  * A version server in the test: `POST /api/v1/versions` with a bearer token adds an entry,
  * answers 409 when it exists, and can be told to fail. Every call is recorded.
  */
-export class FakeVersionServer {
-  /** Every call received, in order. */
-  readonly calls: RecordedCall[] = [];
+export class FakeVersionServer extends FakeServer {
   readonly versions: FakeVersionEntry[] = [];
-  private readonly failures = new FailurePlan();
-  private server: RunningServer | undefined;
 
-  constructor(private readonly options: FakeVersionServerOptions = {}) {}
+  constructor(private readonly options: FakeVersionServerOptions = {}) {
+    super('version server');
+  }
 
   /** Base URL: give it to the client as `baseUrl`. */
   get url(): string {
-    if (!this.server) throw new Error('fake version server is not started');
-    return this.server.url;
+    return this.serverUrl;
   }
 
   /** The token the fake accepts. */
   get token(): string {
     return this.options.token ?? FAKE_VERSION_SERVER_TOKEN;
-  }
-
-  /** Starts listening on a free port of 127.0.0.1. */
-  async start(): Promise<this> {
-    this.server ??= await startServer((call, res) => this.handle(call, res));
-    return this;
   }
 
   /** The next `times` additions answer 503, as during a deploy of the version server. */
@@ -65,20 +56,12 @@ export class FakeVersionServer {
   }
 
   /** Forgets calls, entries and planned failures. */
-  reset(): void {
-    this.calls.length = 0;
+  override reset(): void {
+    super.reset();
     this.versions.length = 0;
-    this.failures.clear();
   }
 
-  /** Stops the server. */
-  async close(): Promise<void> {
-    await this.server?.close();
-    this.server = undefined;
-  }
-
-  private handle(call: RecordedCall, res: ServerResponse): void {
-    this.calls.push(call);
+  protected override handle(call: RecordedCall, res: ServerResponse): void {
     if (call.method !== 'POST' || call.path !== '/api/v1/versions') {
       sendJson(res, 404, { error: 'not found' });
       return;

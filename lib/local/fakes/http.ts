@@ -116,6 +116,56 @@ export async function startServer(handler: FakeHandler): Promise<RunningServer> 
   };
 }
 
+/**
+ * What every fake outside system shares: a loopback server started once, a record of every call
+ * received, planned failures, reset and close. A fake answers each recorded call in `handle`.
+ */
+export abstract class FakeServer {
+  /** Every call received, in order. */
+  readonly calls: RecordedCall[] = [];
+  /** Failures planned by the test; each fake decides where in its answer they apply. */
+  protected readonly failures = new FailurePlan();
+  private server: RunningServer | undefined;
+
+  /** `fakeName` names the fake in the error for reading its URL before it started. */
+  protected constructor(private readonly fakeName: string) {}
+
+  /** The server's base URL (`http://127.0.0.1:port`); throws before {@link FakeServer.start}. */
+  protected get serverUrl(): string {
+    if (!this.server) throw new Error(`fake ${this.fakeName} is not started`);
+    return this.server.url;
+  }
+
+  /** The server's base URL, or undefined while not started. */
+  protected get startedUrl(): string | undefined {
+    return this.server?.url;
+  }
+
+  /** Starts listening on a free port of 127.0.0.1. */
+  async start(): Promise<this> {
+    this.server ??= await startServer((call, res) => {
+      this.calls.push(call);
+      return this.handle(call, res);
+    });
+    return this;
+  }
+
+  /** Forgets calls and planned failures. */
+  reset(): void {
+    this.calls.length = 0;
+    this.failures.clear();
+  }
+
+  /** Stops the server. */
+  async close(): Promise<void> {
+    await this.server?.close();
+    this.server = undefined;
+  }
+
+  /** Answers one call (already recorded in {@link FakeServer.calls}). */
+  protected abstract handle(call: RecordedCall, res: ServerResponse): void | Promise<void>;
+}
+
 /** A planned failure: the next `times` calls matching `method` and `path` get `status`. */
 export interface PlannedFailure {
   readonly method?: string;
