@@ -402,10 +402,9 @@ export class FakeGitLab extends FakeServer {
     iid: string | undefined,
     res: ServerResponse,
   ): void {
-    const project = this.findProject(projectRef, res);
-    const issue = project && this.findIssue(project, iid, res);
-    const body = issue && this.parse(issueEditBody, call.body, res);
-    if (!project || !issue || !body) return;
+    const found = this.issueCall(issueEditBody, call, projectRef, iid, res);
+    if (!found) return;
+    const { project, issue, body } = found;
     const changes: Record<string, { previous: unknown; current: unknown }> = {};
     if (body.confidential !== undefined && body.confidential !== issue.confidential) {
       changes.confidential = { previous: issue.confidential, current: body.confidential };
@@ -430,10 +429,9 @@ export class FakeGitLab extends FakeServer {
     iid: string | undefined,
     res: ServerResponse,
   ): void {
-    const project = this.findProject(projectRef, res);
-    const issue = project && this.findIssue(project, iid, res);
-    const body = issue && this.parse(noteBody, call.body, res);
-    if (!project || !issue || !body) return;
+    const found = this.issueCall(noteBody, call, projectRef, iid, res);
+    if (!found) return;
+    const { project, issue, body } = found;
     const note = this.addNote(project, issue.iid, body.body, 'secrel-bot');
     sendJson(res, 201, {
       id: note.id,
@@ -454,10 +452,9 @@ export class FakeGitLab extends FakeServer {
     iid: string | undefined,
     res: ServerResponse,
   ): void {
-    const project = this.findProject(projectRef, res);
-    const issue = project && this.findIssue(project, iid, res);
-    const body = issue && this.parse(linkBody, call.body, res);
-    if (!project || !issue || !body) return;
+    const found = this.issueCall(linkBody, call, projectRef, iid, res);
+    if (!found) return;
+    const { issue, body } = found;
     const targetProject = this.findProject(String(body.target_project_id), res);
     const target = targetProject && this.findIssue(targetProject, String(body.target_issue_iid), res);
     if (!targetProject || !target) return;
@@ -782,6 +779,20 @@ export class FakeGitLab extends FakeServer {
     const issue = this.issues.find((i) => i.projectId === project.id && String(i.iid) === iid);
     if (!issue) sendJson(res, 404, { message: '404 Issue Not Found' });
     return issue;
+  }
+
+  /** The project, issue and parsed body of a call on one issue; undefined once an error was answered. */
+  private issueCall<S extends z.ZodType>(
+    schema: S,
+    call: RecordedCall,
+    projectRef: string | undefined,
+    iid: string | undefined,
+    res: ServerResponse,
+  ): { project: FakeProject; issue: FakeIssue; body: z.output<S> } | undefined {
+    const project = this.findProject(projectRef, res);
+    const issue = project && this.findIssue(project, iid, res);
+    const body = issue && this.parse(schema, call.body, res);
+    return project && issue && body ? { project, issue, body } : undefined;
   }
 
   private parse<S extends z.ZodType>(schema: S, body: unknown, res: ServerResponse): z.output<S> | undefined {
