@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_PLAYBOOK } from '../../lib/core/playbook.js';
-import { playRelease, type RehearsalWorld, startRehearsalWorld } from '../../lib/local/rehearsal/script.js';
+import { playRelease } from '../../lib/local/rehearsal/script.js';
+import { useRehearsalWorld } from './support/world.js';
 
 /**
  * Whole releases through local mode: DynamoDB Local, the real ASL on the local engine, ingress
@@ -9,21 +9,7 @@ import { playRelease, type RehearsalWorld, startRehearsalWorld } from '../../lib
  * pipelines pass, deployments succeed, owners tick tasks). Assertions are on what the fakes received.
  */
 
-let world: RehearsalWorld | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
-
-async function startWorld(): Promise<RehearsalWorld> {
-  world = await startRehearsalWorld({
-    dynamoEndpoint: inject('dynamoEndpoint'),
-    tableName: `e2e-${randomUUID()}`,
-    // Twice the rehearsal's speed: a release day in about 7.5 s, still ample for the people's beats.
-    speed: 11_520,
-  });
-  return world;
-}
+const startWorld = useRehearsalWorld();
 
 describe('a whole three-version release', () => {
   it('reaches Afterwards with every automated action done exactly once and one owner comment per phase start', async () => {

@@ -1,5 +1,4 @@
-import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { thanksComment } from '../../lib/core/documents/follow-ups.js';
 import { utc } from '../../lib/core/documents/format.js';
 import type { PhaseId } from '../../lib/core/types/playbook.js';
@@ -7,32 +6,16 @@ import {
   REHEARSAL_PEOPLE,
   REHEARSAL_VERSIONS,
   type RehearsalWorld,
-  startRehearsalWorld,
 } from '../../lib/local/rehearsal/script.js';
 import { phaseCutoff, playStory } from './support/storyline.js';
+import { useRehearsalWorld } from './support/world.js';
 
 /**
  * Releases that go wrong, end to end: DynamoDB Local, the real ASL on the local engine, ingress
  * over HTTP, fake GitLab and version server. What is asserted is what the fakes received.
  */
 
-/** Twice the rehearsal's speed: a release day takes about 7.5 s. */
-const SPEED = 11_520;
-
-let world: RehearsalWorld | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
-
-async function startWorld(): Promise<RehearsalWorld> {
-  world = await startRehearsalWorld({
-    dynamoEndpoint: inject('dynamoEndpoint'),
-    tableName: `e2e-${randomUUID()}`,
-    speed: SPEED,
-  });
-  return world;
-}
+const startWorld = useRehearsalWorld();
 
 const PUBLISH_ACTIONS = ['publish-packages', 'publish-docker', 'publish-code', 'update-githost'];
 

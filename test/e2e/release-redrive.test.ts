@@ -1,11 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, inject, it } from 'vitest';
-import {
-  REHEARSAL_PEOPLE,
-  type RehearsalWorld,
-  startRehearsalWorld,
-} from '../../lib/local/rehearsal/script.js';
+import { describe, expect, it } from 'vitest';
+import { REHEARSAL_PEOPLE } from '../../lib/local/rehearsal/script.js';
 import { playStory, reachedPhase } from './support/storyline.js';
+import { useRehearsalWorld } from './support/world.js';
 
 /**
  * A release whose execution is stopped mid-way and re-driven from the top, end to end
@@ -13,13 +9,7 @@ import { playStory, reachedPhase } from './support/storyline.js';
  * relies on every action reading its record: nothing the fakes received may appear twice.
  */
 
-const SPEED = 11_520;
-
-let world: RehearsalWorld | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+const startWorld = useRehearsalWorld();
 
 /** Counts of each key that appears more than once. */
 function repeated(keys: readonly string[]): Record<string, number> {
@@ -30,12 +20,7 @@ function repeated(keys: readonly string[]): Record<string, number> {
 
 describe('a release stopped during Day two and re-driven', () => {
   it('finishes the release and performs no action twice', async () => {
-    const w = await startRehearsalWorld({
-      dynamoEndpoint: inject('dynamoEndpoint'),
-      tableName: `e2e-${randomUUID()}`,
-      speed: SPEED,
-    });
-    world = w;
+    const w = await startWorld();
     let redriven = false;
     const releaseId = await playStory(w, {
       timeoutMs: 150_000,
