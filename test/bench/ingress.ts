@@ -47,7 +47,7 @@ type Json = Record<string, unknown>;
 
 function fixture(name: string): Json {
   return JSON.parse(
-    readFileSync(new URL(`../test/fixtures/gitlab/${name}.json`, import.meta.url), 'utf8'),
+    readFileSync(new URL(`../fixtures/gitlab/${name}.json`, import.meta.url), 'utf8'),
   ) as Json;
 }
 
@@ -215,7 +215,7 @@ export async function runIngressBench(): Promise<SectionResult> {
     await ensureReleaseTable(raw, 'bench-ingress');
     await ensureReleaseTable(raw, 'bench-bare');
     const store = new DynamoReleaseStore({ client: createDocumentClient(raw), tableName: 'bench-ingress' });
-    const root = new URL('../', import.meta.url).pathname;
+    const root = new URL('../../', import.meta.url).pathname;
     const { config } = loadLocalSettings({ SECREL_CONFIG: 'secrel.config.example.json' }, root);
     const signals: Workflow = {
       start: async () => {},
