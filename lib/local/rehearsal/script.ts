@@ -49,7 +49,8 @@ export const REHEARSAL_PEOPLE: Readonly<Record<Role, string>> = {
   'customer relations': 'customer-relations',
 };
 
-const PROJECT = { id: 1, path: 'security/product', defaultBranch: 'main' } as const;
+/** The product project the rehearsal's releases happen in. */
+export const REHEARSAL_PROJECT = { id: 1, path: 'security/product', defaultBranch: 'main' } as const;
 
 /** The public project whose issue collects vulnerability acknowledgements (the seed's "acknowledgements"). */
 export const ACKNOWLEDGEMENTS_PROJECT = { id: 2, path: 'security/www', defaultBranch: 'main' } as const;
@@ -118,13 +119,13 @@ export function rehearsalConfig(
   disclosure?: RehearsalDisclosureTargets,
 ): SecrelConfig {
   const target = (ref: string, variables: Record<string, string> = {}) => ({
-    project: PROJECT.id,
+    project: REHEARSAL_PROJECT.id,
     ref,
     variables,
   });
   return parseConfig({
     gitlab: { url: gitlabUrl },
-    projects: [{ ...PROJECT, securityBranch: 'security-main' }],
+    projects: [{ ...REHEARSAL_PROJECT, securityBranch: 'security-main' }],
     roles: Object.fromEntries(Object.entries(REHEARSAL_PEOPLE).map(([role, user]) => [role, [user]])),
     pipelines: {
       'build-test-packages': target('main', { TARGET: 'staging' }),
@@ -155,7 +156,7 @@ export async function startRehearsalWorld(options: RehearsalWorldOptions = {}): 
   const gitlab = await startFakeGitLab({
     autoCompletePipelines: 'success',
     pipelineDelayMs: 20,
-    projects: [PROJECT, ACKNOWLEDGEMENTS_PROJECT],
+    projects: [REHEARSAL_PROJECT, ACKNOWLEDGEMENTS_PROJECT],
   });
   const versionServer = await startFakeVersionServer();
   const hackerone = await startFakeHackerOne();
@@ -264,19 +265,121 @@ interface Beat {
 
 const PHASE_ORDER: readonly PhaseId[] = DEFAULT_PLAYBOOK.phases.map((p) => p.id);
 
-function reached(state: ReleaseState, phase: PhaseId): boolean {
+/** Whether the release has reached a phase. */
+export function reachedPhase(state: ReleaseState, phase: PhaseId): boolean {
   return PHASE_ORDER.indexOf(state.phase) >= PHASE_ORDER.indexOf(phase);
 }
 
-function cutoffOf(state: ReleaseState, phase: PhaseId): DateTime | undefined {
+/** A phase's cutoff on the release's current schedule. */
+export function phaseCutoff(state: ReleaseState, phase: PhaseId): DateTime | undefined {
   if (!state.dayOne) return undefined;
   return computeSchedule(DEFAULT_PLAYBOOK, parseDayOne(state.dayOne), state.slipHours).phases.find(
     (w) => w.phase === phase,
   )?.cutoff;
 }
 
-function branchOf(version: string): string {
+/** The stable branch a version's backport targets (`17-5-stable`). */
+export function stableBranch(version: string): string {
   return `${version.replace('.', '-')}-stable`;
+}
+
+/** The manual tasks of a phase (of its disclosure stage when `stage` is given), in playbook order. */
+export function manualTasks(
+  instances: readonly TaskInstance[],
+  phase: PhaseId,
+  stage?: 'disclose',
+): TaskInstance[] {
+  return instances.filter(
+    (i) => i.task.phase === phase && i.task.completion.kind === 'manual' && i.task.stage === stage,
+  );
+}
+
+/** What the release's people do on the fake GitLab for one vulnerability. */
+export interface ReleasePeople {
+  /** Comments on the release issue as `actor`; throws before the release issue exists. */
+  comment(state: ReleaseState, body: string, actor: string): Promise<unknown>;
+  /** A developer opens the fix MR for `version` into `target`; its pipeline passes. */
+  openMr(version: string, target: string): Promise<void>;
+  /** A release manager merges the MR opened for `version` (nothing when none was opened). */
+  merge(version: string): Promise<void>;
+  /** The task's first owner (the security lead when it has none) comments `/secrel done`. */
+  markDone(state: ReleaseState, instance: TaskInstance): Promise<void>;
+  /** Day three's people: staging and production deploy, infrastructure closes the mitigation issue. */
+  deployAndMitigate(state: ReleaseState): Promise<void>;
+}
+
+/**
+ * The rehearsal's people for the vulnerability issue `vulnerabilityIid`, acting on the world's
+ * fake GitLab; `say` gets one progress line per act (no confidential text).
+ */
+export function releasePeople(
+  world: RehearsalWorld,
+  vulnerabilityIid: number,
+  say: (line: string) => void = () => {},
+): ReleasePeople {
+  const fake = world.gitlab;
+  const sec = REHEARSAL_PEOPLE['security lead'];
+  const mrs = new Map<string, number>();
+  const comment = (state: ReleaseState, body: string, actor: string) => {
+    if (!state.releaseIssue) throw new Error('the release issue does not exist yet');
+    return fake.comment(state.releaseIssue.projectId, state.releaseIssue.iid, body, actor);
+  };
+  return {
+    comment,
+    async openMr(version, target) {
+      const source = `security-fix-${version.replace('.', '-')}`;
+      const { mergeRequest } = await fake.openMergeRequest({
+        sourceBranch: source,
+        targetBranch: target,
+        title: `Security fix for ${version}`,
+        description: `Fixes #${vulnerabilityIid}`,
+        author: REHEARSAL_PEOPLE['dev team'],
+      });
+      mrs.set(version, mergeRequest.iid);
+      // CI runs on the MR's branch and passes, as it would after a push.
+      await fake.deliver(
+        pipelineHook({
+          project: REHEARSAL_PROJECT,
+          pipelineId: 90_000 + mergeRequest.iid,
+          ref: source,
+          status: 'success',
+          instanceUrl: fake.url,
+        }),
+      );
+      say(`  dev opened !${mergeRequest.iid} for ${version} (target ${target}); its pipeline passed`);
+    },
+    async merge(version) {
+      const iid = mrs.get(version);
+      if (iid === undefined) return;
+      await fake.mergeMergeRequest(REHEARSAL_PROJECT.id, iid, REHEARSAL_PEOPLE['release managers']);
+      say(`  release manager merged !${iid} for ${version}`);
+    },
+    async markDone(state, instance) {
+      const owner = instance.task.owners[0];
+      const actor = owner ? REHEARSAL_PEOPLE[owner] : sec;
+      await comment(state, `/secrel done ${instance.key}`, actor);
+      say(`  @${actor}: /secrel done ${instance.key}`);
+    },
+    async deployAndMitigate(state) {
+      await fake.deploy('staging', 'success', REHEARSAL_PROJECT.id);
+      await fake.deploy('production', 'success', REHEARSAL_PROJECT.id);
+      say('  deployments to staging and production succeeded');
+      const ref = state.mitigationIssue;
+      const mitigation = ref && fake.issues.find((i) => i.projectId === ref.projectId && i.iid === ref.iid);
+      if (!mitigation) return;
+      mitigation.state = 'closed';
+      await fake.deliver(
+        issueHook({
+          project: REHEARSAL_PROJECT,
+          issue: { ...mitigation, labels: [...mitigation.labels], state: 'closed' },
+          action: 'close',
+          actor: { username: REHEARSAL_PEOPLE.infrastructure },
+          instanceUrl: fake.url,
+        }),
+      );
+      say(`  @${REHEARSAL_PEOPLE.infrastructure} closed the mitigation issue #${mitigation.iid}`);
+    },
+  };
 }
 
 /** Plays the release from the reporter's issue to Afterwards (or to the held publication). */
@@ -291,62 +394,24 @@ export async function playRelease(
     description: 'Invented for the rehearsal.',
     confidential: true,
   });
-  const releaseId = `${PROJECT.id}-${vulnerability.iid}`;
+  const releaseId = `${REHEARSAL_PROJECT.id}-${vulnerability.iid}`;
   // The vulnerability came in through HackerOne: the security lead links the report in config.
   world.linkHackerOneReport(releaseId, REHEARSAL_REPORT_ID);
   const sec = REHEARSAL_PEOPLE['security lead'];
   const instances = expandTasks(DEFAULT_PLAYBOOK, [...REHEARSAL_VERSIONS]);
   const unmerged = options.failBackport ? REHEARSAL_VERSIONS[REHEARSAL_VERSIONS.length - 1] : undefined;
-  const mrs = new Map<string, number>();
-
-  const onReleaseIssue = (state: ReleaseState, body: string, actor: string) => {
-    if (!state.releaseIssue) throw new Error('the release issue does not exist yet');
-    return fake.comment(state.releaseIssue.projectId, state.releaseIssue.iid, body, actor);
-  };
-  const openMr = async (version: string, target: string): Promise<void> => {
-    const source = `security-fix-${version.replace('.', '-')}`;
-    const { mergeRequest } = await fake.openMergeRequest({
-      sourceBranch: source,
-      targetBranch: target,
-      title: `Security fix for ${version}`,
-      description: `Fixes #${vulnerability.iid}`,
-      author: REHEARSAL_PEOPLE['dev team'],
-    });
-    mrs.set(version, mergeRequest.iid);
-    // CI runs on the MR's branch and passes, as it would after a push.
-    await fake.deliver(
-      pipelineHook({
-        project: PROJECT,
-        pipelineId: 90_000 + mergeRequest.iid,
-        ref: source,
-        status: 'success',
-        instanceUrl: fake.url,
-      }),
-    );
-    say(`  dev opened !${mergeRequest.iid} for ${version} (target ${target}); its pipeline passed`);
-  };
-  const merge = async (version: string): Promise<void> => {
-    const iid = mrs.get(version);
-    if (iid === undefined) return;
-    await fake.mergeMergeRequest(PROJECT.id, iid, REHEARSAL_PEOPLE['release managers']);
-    say(`  release manager merged !${iid} for ${version}`);
-  };
-  const markDone = async (state: ReleaseState, instance: TaskInstance): Promise<void> => {
-    const owner = instance.task.owners[0];
-    const actor = owner ? REHEARSAL_PEOPLE[owner] : sec;
-    await onReleaseIssue(state, `/secrel done ${instance.key}`, actor);
-    say(`  @${actor}: /secrel done ${instance.key}`);
-  };
-  const manualOf = (phase: PhaseId, stage?: 'disclose') =>
-    instances.filter(
-      (i) =>
-        i.task.phase === phase &&
-        i.task.completion.kind === 'manual' &&
-        i.task.stage === stage &&
-        i.task.id !== LATE_TASK,
-    );
+  const {
+    comment: onReleaseIssue,
+    openMr,
+    merge,
+    markDone,
+    deployAndMitigate,
+  } = releasePeople(world, vulnerability.iid, say);
+  // The late task is left to its own beat, an hour past its cutoff.
   const doManual = (phase: PhaseId, stage?: 'disclose') => async (state: ReleaseState) => {
-    for (const instance of manualOf(phase, stage)) await markDone(state, instance);
+    for (const instance of manualTasks(instances, phase, stage)) {
+      if (instance.task.id !== LATE_TASK) await markDone(state, instance);
+    }
   };
 
   const beats: Beat[] = [
@@ -358,23 +423,23 @@ export async function playRelease(
         await onReleaseIssue(s, `/secrel versions ${REHEARSAL_VERSIONS.join(',')}`, sec);
         await onReleaseIssue(s, `/secrel start ${dayOne}`, sec);
         say(`  @${sec}: /secrel versions ${REHEARSAL_VERSIONS.join(',')} and /secrel start ${dayOne}`);
-        await openMr('main', PROJECT.defaultBranch);
+        await openMr('main', REHEARSAL_PROJECT.defaultBranch);
       },
     },
     {
       name: 'day one',
-      when: (s) => reached(s, 'day-one'),
+      when: (s) => reachedPhase(s, 'day-one'),
       run: async (s) => {
         await merge('main');
         // Backports are opened on Day one, so their pipelines are green by its cutoff ("Fix build
         // failures"); opened on Day two they would turn that Day one task late on their own.
-        for (const version of REHEARSAL_VERSIONS) await openMr(version, branchOf(version));
+        for (const version of REHEARSAL_VERSIONS) await openMr(version, stableBranch(version));
         await doManual('day-one')(s);
       },
     },
     {
       name: 'day two',
-      when: (s) => reached(s, 'day-two'),
+      when: (s) => reachedPhase(s, 'day-two'),
       run: async (s) => {
         for (const version of REHEARSAL_VERSIONS) if (version !== unmerged) await merge(version);
         if (unmerged) say(`  (the backport for ${unmerged} is left unmerged)`);
@@ -385,7 +450,7 @@ export async function playRelease(
       name: 'late task',
       // Done an hour after its cutoff, so the escalation at the cutoff shows first.
       when: (s, now) => {
-        const cutoff = cutoffOf(s, 'day-two');
+        const cutoff = phaseCutoff(s, 'day-two');
         return cutoff !== undefined && now > cutoff.plus({ hours: 1 });
       },
       run: async (s) => {
@@ -401,33 +466,13 @@ export async function playRelease(
     },
     {
       name: 'day three',
-      when: (s) => reached(s, 'day-three'),
+      when: (s) => reachedPhase(s, 'day-three'),
       run: async (s) => {
-        await fake.deploy('staging', 'success', PROJECT.id);
-        await fake.deploy('production', 'success', PROJECT.id);
-        say('  deployments to staging and production succeeded');
-        const mitigation =
-          s.mitigationIssue &&
-          fake.issues.find(
-            (i) => i.projectId === s.mitigationIssue?.projectId && i.iid === s.mitigationIssue.iid,
-          );
-        if (mitigation) {
-          mitigation.state = 'closed';
-          await fake.deliver(
-            issueHook({
-              project: PROJECT,
-              issue: { ...mitigation, labels: [...mitigation.labels], state: 'closed' },
-              action: 'close',
-              actor: { username: REHEARSAL_PEOPLE.infrastructure },
-              instanceUrl: fake.url,
-            }),
-          );
-          say(`  @${REHEARSAL_PEOPLE.infrastructure} closed the mitigation issue #${mitigation.iid}`);
-        }
+        await deployAndMitigate(s);
         await doManual('day-three')(s);
       },
     },
-    { name: 'day four noon', when: (s) => reached(s, 'day-four-noon'), run: doManual('day-four-noon') },
+    { name: 'day four noon', when: (s) => reachedPhase(s, 'day-four-noon'), run: doManual('day-four-noon') },
     {
       name: 'disclosure tasks',
       when: (s) =>
@@ -437,7 +482,7 @@ export async function playRelease(
   ];
 
   const store = () => world.runtime.deps.store;
-  await fake.labelIssue(PROJECT.id, vulnerability.iid, world.config.releaseLabel, sec);
+  await fake.labelIssue(REHEARSAL_PROJECT.id, vulnerability.iid, world.config.releaseLabel, sec);
   say(
     `@${sec} labelled confidential issue #${vulnerability.iid} "${world.config.releaseLabel}": release ${releaseId} starts`,
   );
@@ -460,7 +505,7 @@ export async function playRelease(
       if (state.phase !== lastPhase) {
         lastPhase = state.phase;
         const title = DEFAULT_PLAYBOOK.phases.find((p) => p.id === state.phase)?.title ?? state.phase;
-        const cutoff = cutoffOf(state, state.phase);
+        const cutoff = phaseCutoff(state, state.phase);
         say(`== ${title}${cutoff ? ` (cutoff ${toIsoMinutes(cutoff)})` : ''}`);
       }
       const timeline = await store()
@@ -493,7 +538,7 @@ export async function playRelease(
           break;
         }
       }
-      const publishCutoff = cutoffOf(state, 'day-four-end');
+      const publishCutoff = phaseCutoff(state, 'day-four-end');
       if (unmerged && publishCutoff && now > publishCutoff.plus({ hours: 1 })) {
         outcome = 'held';
         break;

@@ -1,26 +1,28 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DateTime } from 'luxon';
 import { DEFAULT_PLAYBOOK } from '../../../lib/core/playbook.js';
-import { computeSchedule, parseDayOne } from '../../../lib/core/schedule.js';
-import { expandTasks, type TaskInstance } from '../../../lib/core/tasks.js';
+import { expandTasks } from '../../../lib/core/tasks.js';
 import type { PhaseId } from '../../../lib/core/types/playbook.js';
 import type { ReleaseState } from '../../../lib/core/types/release.js';
-import { issueHook, pipelineHook } from '../../../lib/local/fakes/gitlab-hooks.js';
 import {
+  manualTasks,
   REHEARSAL_PEOPLE,
+  REHEARSAL_PROJECT,
   REHEARSAL_VERSIONS,
   type RehearsalWorld,
+  reachedPhase,
   rehearsalDayOne,
+  releasePeople,
+  stableBranch,
 } from '../../../lib/local/rehearsal/script.js';
+
+export { phaseCutoff, reachedPhase } from '../../../lib/local/rehearsal/script.js';
 
 /**
  * The rehearsal's people, for tests that must stop or look at a release mid-way: the same beats
  * as `playRelease` (merge, deploy, tick every manual task on time), but the test decides when
  * to stop with `until`, and a backport can be left unmerged and never waived.
  */
-
-const PROJECT = { id: 1, path: 'security/product', defaultBranch: 'main' } as const;
-const PHASE_ORDER: readonly PhaseId[] = DEFAULT_PLAYBOOK.phases.map((p) => p.id);
 
 /** What `until` and `onTick` are shown on each look at the release. */
 export interface StoryTick {
@@ -41,19 +43,6 @@ export interface StoryOptions {
   readonly timeoutMs: number;
 }
 
-/** Whether the release has reached a phase. */
-export function reachedPhase(state: ReleaseState, phase: PhaseId): boolean {
-  return PHASE_ORDER.indexOf(state.phase) >= PHASE_ORDER.indexOf(phase);
-}
-
-/** A phase's cutoff on the release's current schedule. */
-export function phaseCutoff(state: ReleaseState, phase: PhaseId): DateTime | undefined {
-  if (!state.dayOne) return undefined;
-  return computeSchedule(DEFAULT_PLAYBOOK, parseDayOne(state.dayOne), state.slipHours).phases.find(
-    (w) => w.phase === phase,
-  )?.cutoff;
-}
-
 interface Beat {
   readonly name: string;
   readonly when: (state: ReleaseState) => boolean;
@@ -68,50 +57,13 @@ export async function playStory(world: RehearsalWorld, options: StoryOptions): P
     description: 'Invented for the test.',
     confidential: true,
   });
-  const releaseId = `${PROJECT.id}-${vulnerability.iid}`;
+  const releaseId = `${REHEARSAL_PROJECT.id}-${vulnerability.iid}`;
   const sec = REHEARSAL_PEOPLE['security lead'];
   const instances = expandTasks(DEFAULT_PLAYBOOK, [...REHEARSAL_VERSIONS]);
-  const mrs = new Map<string, number>();
-
-  const comment = (state: ReleaseState, body: string, actor: string) => {
-    if (!state.releaseIssue) throw new Error('the release issue does not exist yet');
-    return fake.comment(state.releaseIssue.projectId, state.releaseIssue.iid, body, actor);
-  };
-  const openMr = async (version: string, target: string): Promise<void> => {
-    const source = `security-fix-${version.replace('.', '-')}`;
-    const { mergeRequest } = await fake.openMergeRequest({
-      sourceBranch: source,
-      targetBranch: target,
-      title: `Security fix for ${version}`,
-      description: `Fixes #${vulnerability.iid}`,
-      author: REHEARSAL_PEOPLE['dev team'],
-    });
-    mrs.set(version, mergeRequest.iid);
-    await fake.deliver(
-      pipelineHook({
-        project: PROJECT,
-        pipelineId: 90_000 + mergeRequest.iid,
-        ref: source,
-        status: 'success',
-        instanceUrl: fake.url,
-      }),
-    );
-  };
-  const merge = async (version: string): Promise<void> => {
-    const iid = mrs.get(version);
-    if (iid !== undefined)
-      await fake.mergeMergeRequest(PROJECT.id, iid, REHEARSAL_PEOPLE['release managers']);
-  };
-  const markDone = async (state: ReleaseState, instance: TaskInstance): Promise<void> => {
-    const owner = instance.task.owners[0];
-    await comment(state, `/secrel done ${instance.key}`, owner ? REHEARSAL_PEOPLE[owner] : sec);
-  };
+  const { comment, openMr, merge, markDone, deployAndMitigate } = releasePeople(world, vulnerability.iid);
+  // Unlike the rehearsal, every manual task is done on time: no late task, no escalation.
   const doManual = (phase: PhaseId, stage?: 'disclose') => async (state: ReleaseState) => {
-    for (const instance of instances) {
-      if (instance.task.phase !== phase || instance.task.completion.kind !== 'manual') continue;
-      if (instance.task.stage !== stage) continue;
-      await markDone(state, instance);
-    }
+    for (const instance of manualTasks(instances, phase, stage)) await markDone(state, instance);
   };
 
   const beats: Beat[] = [
@@ -123,7 +75,7 @@ export async function playStory(world: RehearsalWorld, options: StoryOptions): P
         const dayOne = rehearsalDayOne(world.runtime.clock.now());
         await comment(s, `/secrel versions ${REHEARSAL_VERSIONS.join(',')}`, sec);
         await comment(s, `/secrel start ${dayOne}`, sec);
-        await openMr('main', PROJECT.defaultBranch);
+        await openMr('main', REHEARSAL_PROJECT.defaultBranch);
       },
     },
     {
@@ -138,8 +90,7 @@ export async function playStory(world: RehearsalWorld, options: StoryOptions): P
       name: 'day two',
       when: (s) => reachedPhase(s, 'day-two'),
       run: async (s) => {
-        for (const version of REHEARSAL_VERSIONS)
-          await openMr(version, `${version.replace('.', '-')}-stable`);
+        for (const version of REHEARSAL_VERSIONS) await openMr(version, stableBranch(version));
         for (const version of REHEARSAL_VERSIONS) if (version !== options.unmerged) await merge(version);
         await doManual('day-two')(s);
       },
@@ -148,22 +99,7 @@ export async function playStory(world: RehearsalWorld, options: StoryOptions): P
       name: 'day three',
       when: (s) => reachedPhase(s, 'day-three'),
       run: async (s) => {
-        await fake.deploy('staging', 'success', PROJECT.id);
-        await fake.deploy('production', 'success', PROJECT.id);
-        const ref = s.mitigationIssue;
-        const mitigation = ref && fake.issues.find((i) => i.projectId === ref.projectId && i.iid === ref.iid);
-        if (mitigation) {
-          mitigation.state = 'closed';
-          await fake.deliver(
-            issueHook({
-              project: PROJECT,
-              issue: { ...mitigation, labels: [...mitigation.labels], state: 'closed' },
-              action: 'close',
-              actor: { username: REHEARSAL_PEOPLE.infrastructure },
-              instanceUrl: fake.url,
-            }),
-          );
-        }
+        await deployAndMitigate(s);
         await doManual('day-three')(s);
       },
     },
@@ -176,7 +112,7 @@ export async function playStory(world: RehearsalWorld, options: StoryOptions): P
     },
   ];
 
-  await fake.labelIssue(PROJECT.id, vulnerability.iid, world.config.releaseLabel, sec);
+  await fake.labelIssue(REHEARSAL_PROJECT.id, vulnerability.iid, world.config.releaseLabel, sec);
   const done = new Set<string>();
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
