@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { DateTime } from 'luxon';
 import { checkEmbargo } from '../../lib/core/embargo.js';
+import { isoOf } from '../../lib/core/moments.js';
 import { DEFAULT_PLAYBOOK, parsePlaybook, tasksOf } from '../../lib/core/playbook.js';
 import {
   computeSchedule,
@@ -8,7 +9,6 @@ import {
   parseMoment,
   publicationCutoff,
   ScheduleInputError,
-  toIso,
   toIsoMinutes,
 } from '../../lib/core/schedule.js';
 import { instancesOfTask } from '../../lib/core/tasks.js';
@@ -121,12 +121,12 @@ export function planJson({ playbook, schedule, versions, warnings }: Plan): Plan
     dayOne: schedule.dayOne.toISODate() ?? '',
     slipHours: schedule.slipHours,
     versions,
-    publication: toIso(publicationCutoff(schedule)),
+    publication: isoOf(publicationCutoff(schedule)),
     phases: schedule.phases.map((window) => ({
       id: window.phase,
       title: window.title,
-      start: window.start && toIso(window.start),
-      cutoff: toIso(window.cutoff),
+      start: window.start && isoOf(window.start),
+      cutoff: isoOf(window.cutoff),
       tasks: tasksOf(playbook, window.phase).map((task) => ({
         id: task.id,
         text: task.text,

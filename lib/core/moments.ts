@@ -5,10 +5,13 @@ import { DateTime } from 'luxon';
  * `...T10:00:00Z` and `...T10:00:00.000Z` equal.
  */
 
-/** `now` as a stored ISO string in UTC. */
-export function isoOf(now: DateTime): string {
-  const iso = now.toUTC().toISO();
-  if (iso === null) throw new Error('invalid moment: the release clock must give a valid DateTime');
+/**
+ * Full ISO in UTC with `Z` (`2026-12-04T12:00:00.000Z`): how moments are stored, sent to Step
+ * Functions and shown in JSON.
+ */
+export function isoOf(moment: DateTime): string {
+  const iso = moment.toUTC().toISO();
+  if (iso === null) throw new Error('invalid moment: cannot format an invalid DateTime');
   return iso;
 }
 

@@ -169,13 +169,6 @@ export function secondsUntil(now: DateTime, moment: DateTime): number {
   return millis <= 0 ? 0 : Math.ceil(millis / 1000);
 }
 
-/** Full ISO in UTC with `Z` (`2026-12-04T12:00:00.000Z`), for JSON, storage and Step Functions. */
-export function toIso(moment: DateTime): string {
-  const iso = moment.toUTC().toISO();
-  if (iso === null) throw new ScheduleInputError('cannot format an invalid moment');
-  return iso;
-}
-
 /** UTC to the minute with `Z` (`2026-12-04T12:00Z`), for people: cutoffs fall on whole minutes. */
 export function toIsoMinutes(moment: DateTime): string {
   if (!moment.isValid) throw new ScheduleInputError('cannot format an invalid moment');

@@ -1,8 +1,9 @@
 import type { DateTime } from 'luxon';
+import { isoOf } from '../core/moments.js';
 import { DEFAULT_PLAYBOOK } from '../core/playbook.js';
 import { apply, startRelease } from '../core/release.js';
 import { releaseRoutingKeys } from '../core/routing.js';
-import { computeSchedule, parseDayOne, toIso } from '../core/schedule.js';
+import { computeSchedule, parseDayOne } from '../core/schedule.js';
 import type { ReleaseContext } from '../core/transitions.js';
 import type { GitLabEvent } from '../core/types/events.js';
 import type { PhaseId } from '../core/types/playbook.js';
@@ -28,7 +29,7 @@ function cutoffsOf(state: ReleaseState | undefined, ctx: Omit<ReleaseContext, 'c
   try {
     const schedule = computeSchedule(ctx.playbook, parseDayOne(state.dayOne), state.slipHours);
     const cutoffs: Partial<Record<PhaseId, string>> = {};
-    for (const window of schedule.phases) cutoffs[window.phase] = toIso(window.cutoff);
+    for (const window of schedule.phases) cutoffs[window.phase] = isoOf(window.cutoff);
     return cutoffs;
   } catch {
     // A stored Day one the schedule refuses only loses the cutoffs in a status reply.

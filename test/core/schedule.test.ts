@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
+import { isoOf } from '../../lib/core/moments.js';
 import { DEFAULT_PLAYBOOK } from '../../lib/core/playbook.js';
 import {
   computeSchedule,
@@ -11,7 +12,6 @@ import {
   publicationCutoff,
   ScheduleInputError,
   secondsUntil,
-  toIso,
   toIsoMinutes,
   windowOf,
 } from '../../lib/core/schedule.js';
@@ -62,15 +62,15 @@ const zonedMoment = fc
 describe('parseDayOne', () => {
   it('reads YYYY-MM-DD as that date at 00:00 UTC', () => {
     const dayOne = parseDayOne('2026-12-01');
-    expect(toIso(dayOne)).toBe('2026-12-01T00:00:00.000Z');
+    expect(isoOf(dayOne)).toBe('2026-12-01T00:00:00.000Z');
     expect(dayOne.zoneName).toBe('UTC');
   });
 
   it('converts a timestamp with an offset to UTC before taking its date, never misreading it', () => {
     // 22:00 in New York on 1 December is already 2 December in UTC.
-    expect(toIso(parseDayOne('2026-12-01T22:00-05:00'))).toBe('2026-12-02T00:00:00.000Z');
-    expect(toIso(parseDayOne('2026-12-02T08:00+09:00'))).toBe('2026-12-01T00:00:00.000Z');
-    expect(toIso(parseDayOne('2026-12-01T23:59:59Z'))).toBe('2026-12-01T00:00:00.000Z');
+    expect(isoOf(parseDayOne('2026-12-01T22:00-05:00'))).toBe('2026-12-02T00:00:00.000Z');
+    expect(isoOf(parseDayOne('2026-12-02T08:00+09:00'))).toBe('2026-12-01T00:00:00.000Z');
+    expect(isoOf(parseDayOne('2026-12-01T23:59:59Z'))).toBe('2026-12-01T00:00:00.000Z');
   });
 
   it.each([
@@ -182,8 +182,8 @@ describe('computeSchedule for the seed playbook', () => {
       fc.property(zonedMoment, (moment) => {
         const fromOffset = computeSchedule(DEFAULT_PLAYBOOK, parseDayOne(moment.toISO()!));
         const fromUtc = computeSchedule(DEFAULT_PLAYBOOK, parseDayOne(moment.toUTC().toISO()!));
-        expect(fromOffset.phases.map((w) => toIso(w.cutoff))).toEqual(
-          fromUtc.phases.map((w) => toIso(w.cutoff)),
+        expect(fromOffset.phases.map((w) => isoOf(w.cutoff))).toEqual(
+          fromUtc.phases.map((w) => isoOf(w.cutoff)),
         );
       }),
       RUNS,
@@ -193,7 +193,7 @@ describe('computeSchedule for the seed playbook', () => {
   it('takes the UTC date of a Day one DateTime given in another zone', () => {
     const berlinMidnight = DateTime.fromISO('2026-12-02T00:00', { zone: 'Europe/Berlin' });
     const schedule = computeSchedule(DEFAULT_PLAYBOOK, berlinMidnight);
-    expect(toIso(schedule.dayOne)).toBe('2026-12-01T00:00:00.000Z');
+    expect(isoOf(schedule.dayOne)).toBe('2026-12-01T00:00:00.000Z');
   });
 
   it('refuses a fractional slip and an invalid Day one', () => {
@@ -252,12 +252,12 @@ describe('time helpers', () => {
 
   it('formats moments in UTC with Z: full ISO for machines, minutes for people', () => {
     const noonInBerlin = DateTime.fromISO('2026-12-04T13:00', { zone: 'Europe/Berlin' });
-    expect(toIso(noonInBerlin)).toBe('2026-12-04T12:00:00.000Z');
+    expect(isoOf(noonInBerlin)).toBe('2026-12-04T12:00:00.000Z');
     expect(toIsoMinutes(noonInBerlin)).toBe('2026-12-04T12:00Z');
   });
 
   it('reads stored ISO moments only with an explicit zone', () => {
-    expect(toIso(parseMoment('2026-12-04T13:00+01:00'))).toBe('2026-12-04T12:00:00.000Z');
+    expect(isoOf(parseMoment('2026-12-04T13:00+01:00'))).toBe('2026-12-04T12:00:00.000Z');
     expect(parseMoment('2026-12-04T12:00:00.000Z').zoneName).toBe('UTC');
     expect(() => parseMoment('2026-12-04T12:00')).toThrow(ScheduleInputError);
     expect(() => parseMoment('2026-12-04')).toThrow(ScheduleInputError);

@@ -1,6 +1,7 @@
 import type { DateTime } from 'luxon';
+import { isoOf } from '../../core/moments.js';
 import { DEFAULT_PLAYBOOK } from '../../core/playbook.js';
-import { computeSchedule, nextCutoff, parseDayOne, toIso } from '../../core/schedule.js';
+import { computeSchedule, nextCutoff, parseDayOne } from '../../core/schedule.js';
 import { mergeRequestsFor } from '../../core/signals.js';
 import { expandTasks, taskKey } from '../../core/tasks.js';
 import type { PhaseId, Playbook, Role } from '../../core/types/playbook.js';
@@ -164,8 +165,8 @@ export function buildReleaseView(
     return {
       id: phase.id,
       title: phase.title,
-      start: window?.start ? toIso(window.start) : null,
-      cutoff: window ? toIso(window.cutoff) : '',
+      start: window?.start ? isoOf(window.start) : null,
+      cutoff: window ? isoOf(window.cutoff) : '',
       current: phase.id === state.phase,
       passed: window ? window.cutoff.toMillis() <= now.toMillis() : false,
     };
@@ -187,7 +188,7 @@ export function buildReleaseView(
       ...(task.by ? { by: task.by } : {}),
       ...(task.at ? { at: task.at } : {}),
       ...(task.via ? { via: task.via } : {}),
-      due: due ? toIso(due) : null,
+      due: due ? isoOf(due) : null,
       late: isLate(task, due, now),
     };
   });
@@ -210,10 +211,10 @@ export function buildReleaseView(
     dayOne: state.dayOne ?? null,
     slipHours: state.slipHours,
     versions: state.versions,
-    now: toIso(now),
+    now: isoOf(now),
     speed: context.speed ?? 1,
     phases,
-    nextCutoff: upcoming ? { phase: upcoming.phase, title: upcoming.title, at: toIso(upcoming.at) } : null,
+    nextCutoff: upcoming ? { phase: upcoming.phase, title: upcoming.title, at: isoOf(upcoming.at) } : null,
     tasks,
     matrix: versionMatrix(state),
     gates,
