@@ -20,6 +20,7 @@ import {
   mergeRequestHook,
   pipelineHook,
 } from './gitlab-hooks.js';
+import { FakeGitLabSetup, type FakeGitLabSetupOptions } from './gitlab-setup-routes.js';
 import { FakeServer, type PlannedFailure, type RecordedCall, sendJson } from './http.js';
 import { type DeliveryOptions, deliverWebhook, type WebhookDelivery } from './webhook-sender.js';
 
@@ -61,6 +62,8 @@ export interface FakeGitLabOptions {
   readonly noteHooks?: boolean;
   /** Send Merge Request Hooks when MRs are created through the API (default false). */
   readonly mergeRequestHooks?: boolean;
+  /** The setup API `secrel connect` uses: token scopes, access, blocked users, branches (see gitlab-setup-routes.ts). */
+  readonly setup?: FakeGitLabSetupOptions;
 }
 
 /** The fake GitLab's default API token. */
@@ -112,6 +115,8 @@ export class FakeGitLab extends FakeServer {
   readonly pipelines: FakePipeline[] = [];
   /** Every webhook sent, in order. */
   readonly deliveries: WebhookDelivery[] = [];
+  /** Token, projects' access, users, branches and project hooks (`secrel connect`'s calls). */
+  readonly setup: FakeGitLabSetup;
 
   private ids = new IdCounter();
   private readonly pending = new Set<Promise<unknown>>();
@@ -162,6 +167,8 @@ export class FakeGitLab extends FakeServer {
       ],
       ['POST', /^projects\/([^/]+)\/pipeline$/, (call, [p], res) => this.createPipeline(call, p, res)],
     ];
+    this.setup = new FakeGitLabSetup(this, options.setup);
+    this.routes.push(...this.setup.routes());
   }
 
   /** Base URL (`http://127.0.0.1:port`): give it to the client as `host`. */
@@ -200,6 +207,7 @@ export class FakeGitLab extends FakeServer {
     this.ids = new IdCounter();
     this.pipelineAttempts.clear();
     this.resetUsers();
+    this.setup.reset();
   }
 
   /** Waits until every webhook the fake has scheduled has been delivered (or failed). */
@@ -372,7 +380,11 @@ export class FakeGitLab extends FakeServer {
   private listUsers(call: RecordedCall, res: ServerResponse): void {
     const username = call.query.username;
     const id = username === undefined ? undefined : this.userId(username);
-    sendJson(res, 200, id === undefined ? [] : [{ id, username, name: username, state: 'active' }]);
+    sendJson(
+      res,
+      200,
+      id === undefined ? [] : [{ id, username, name: username, state: this.setup.userState(username ?? '') }],
+    );
   }
 
   private createIssue(call: RecordedCall, projectRef: string | undefined, res: ServerResponse): void {
