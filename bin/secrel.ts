@@ -35,6 +35,10 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
     summary: 'show a release from a running secrel: cutoffs, tasks, versions, gates',
     load: () => import('./commands/status.js'),
   },
+  connect: {
+    summary: 'set up and check the GitLab side: token, projects, users, branches, one webhook each',
+    load: () => import('./commands/connect.js'),
+  },
 };
 
 /** Usage of `secrel` itself, listing the subcommands. */

@@ -45,19 +45,22 @@ export async function connectGitLab(
     enableSslVerification: sslVerification,
     secret: options.secret ?? '',
   };
+  // Without `api` scope GitLab refuses every hook change and test delivery; the token's own
+  // problem says so once, instead of one refusal per project.
+  const mayWrite = checked.tokenScopes === undefined || checked.tokenScopes.includes('api');
   const fixed = new Set<SetupProblem>();
   const added: SetupProblem[] = [];
   const projects: ProjectReport[] = [];
   for (const project of checked.projects) {
     let hook = project.hook;
-    if (options.apply) {
+    if (options.apply && mayWrite) {
       const applied = await applyHook(api, project, desired, added);
       if (applied.action !== hook.action && hook.problem) fixed.add(hook.problem);
       hook = applied;
     }
     let test: TestReport | undefined;
     const hookId = hook.id;
-    if ((options.test ?? true) && hookId !== undefined && hook.action !== 'not checked') {
+    if (mayWrite && (options.test ?? true) && hookId !== undefined && hook.action !== 'not checked') {
       const trigger = options.testTrigger ?? 'push_events';
       test = await testHook(api, project, hookId, trigger);
       if (!test.received && options.apply && hook.action === 'unchanged') {
