@@ -301,9 +301,10 @@ export class FakeGitLabSetup {
     const hook = this.findHook(ref, hookId, res, true);
     const body = hook && this.parse(call.body, res);
     if (!hook || !body) return;
-    hook.url = body.url;
-    // GitLab clears the secret when the URL changes without a new one; keeping it otherwise.
+    // GitLab drops the secret when the URL changes without a new one, and keeps it otherwise.
     if (body.token !== undefined) hook.token = body.token === '' ? undefined : body.token;
+    else if (body.url !== hook.url) hook.token = undefined;
+    hook.url = body.url;
     if (body.enable_ssl_verification !== undefined) hook.enableSslVerification = body.enable_ssl_verification;
     for (const trigger of FAKE_HOOK_TRIGGERS) {
       const value = body[trigger];
