@@ -164,8 +164,13 @@ export function connectText(report: SetupReport, colour: boolean): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** One line per problem, errors first (they are what fails the check). */
 function problemsText(problems: readonly SetupProblem[], colour: boolean): string {
-  return problems
+  const ordered = [
+    ...problems.filter((p) => p.severity === 'error'),
+    ...problems.filter((p) => p.severity !== 'error'),
+  ];
+  return ordered
     .map(
       (p) =>
         `${p.severity === 'error' ? paint(colour, '31', 'error') : paint(colour, '33', 'warning')} ${problemLine(p)}\n`,

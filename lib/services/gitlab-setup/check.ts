@@ -1,5 +1,6 @@
 import type { SecrelConfig } from '../../core/config.js';
 import {
+  ACCESS,
   ACTIONS_ACCESS,
   accessName,
   findSecrelHook,
@@ -14,7 +15,7 @@ import {
   triggerLabel,
 } from '../../core/setup/index.js';
 import type { GitLabSetupApi, ProjectView } from './port.js';
-import type { HookReport, ProjectReport, SetupReport, UserReport } from './report.js';
+import type { HookReport, OtherProjectReport, ProjectReport, SetupReport, UserReport } from './report.js';
 
 /** Options of {@link checkGitLabSetup}. */
 export interface CheckOptions {
@@ -70,14 +71,86 @@ export async function checkGitLabSetup(
     if (options.projectIds && !options.projectIds.includes(project.id)) continue;
     projects.push(await checkProject(config, api, `projects[${index}]`, project, user, options, problems));
   }
+  const otherProjects = options.projectIds ? [] : await checkOtherProjects(config, api, user, problems);
   return {
     ...base,
     tokenUser: user.username,
     ...(scopes ? { tokenScopes: scopes } : {}),
     users,
     projects,
+    otherProjects,
     problems,
   };
+}
+
+/**
+ * Projects secrel calls besides `projects`: where it opens the infrastructure issue and the
+ * acknowledgements comment (Reporter is enough) and where it runs pipelines (Developer).
+ */
+function otherProjectRefs(config: SecrelConfig): { key: string; ref: number | string; needs: number }[] {
+  const refs: { key: string; ref: number | string; needs: number }[] = [];
+  if (config.infrastructureProject !== undefined)
+    refs.push({ key: 'infrastructureProject', ref: config.infrastructureProject, needs: ACCESS.reporter });
+  for (const [action, target] of Object.entries(config.pipelines)) {
+    if (target) refs.push({ key: `pipelines.${action}.project`, ref: target.project, needs: ACTIONS_ACCESS });
+  }
+  if (config.acknowledgements)
+    refs.push({
+      key: 'acknowledgements.project',
+      ref: config.acknowledgements.project,
+      needs: ACCESS.reporter,
+    });
+  const configured = (ref: number | string): boolean =>
+    config.projects.some((p) => p.id === ref || p.path.toLowerCase() === String(ref).toLowerCase());
+  return refs.filter((r) => !configured(r.ref));
+}
+
+async function checkOtherProjects(
+  config: SecrelConfig,
+  api: GitLabSetupApi,
+  user: { username: string; isAdmin: boolean },
+  problems: SetupProblem[],
+): Promise<OtherProjectReport[]> {
+  const reports: OtherProjectReport[] = [];
+  const seen = new Map<string, ProjectView | undefined | Error>();
+  for (const { key, ref, needs } of otherProjectRefs(config)) {
+    const id = String(ref).toLowerCase();
+    if (!seen.has(id)) {
+      seen.set(id, await api.project(ref).catch((error: unknown) => new Error(reason(error))));
+    }
+    const found = seen.get(id);
+    if (found instanceof Error) {
+      problems.push(setupError(key, `cannot read project ${String(ref)} (${found.message})`));
+      reports.push({ key, ref, found: false });
+      continue;
+    }
+    if (!found) {
+      problems.push(
+        setupError(
+          key,
+          `GitLab has no project ${String(ref)} that ${user.username} can see; fix it or give the token's user access`,
+        ),
+      );
+      reports.push({ key, ref, found: false });
+      continue;
+    }
+    const level = found.accessLevel ?? 0;
+    if (!user.isAdmin && level < needs) {
+      problems.push(
+        setupError(
+          key,
+          `the token's user ${user.username} is ${level ? accessName(level) : 'not a member'} in ${found.path}; secrel needs ${accessName(needs)} there`,
+        ),
+      );
+    }
+    reports.push({
+      key,
+      ref,
+      found: true,
+      ...(found.accessLevel !== undefined ? { accessLevel: found.accessLevel } : {}),
+    });
+  }
+  return reports;
 }
 
 async function checkToken(
@@ -215,6 +288,8 @@ async function checkProject(
     problems.push(setupError(key, `${who}; managing webhooks needs Maintainer (or add the hook by hand)`));
   }
   const branches = await checkBranches(config, api, key, found, problems);
+  if (project.securityBranch !== undefined)
+    await checkSecurityBranch(api, key, found, project.securityBranch, problems);
   const hook =
     options.webhookUrl && mayManageHooks
       ? await checkHook(api, key, found, options.webhookUrl, options.sslVerification ?? true, problems)
@@ -271,6 +346,32 @@ async function checkBranches(
   } catch (error) {
     problems.push(setupWarning(key, `cannot list the branches of ${project.path} (${reason(error)})`));
     return undefined;
+  }
+}
+
+/** The branch patches start from must exist, or the first step of a release fails. */
+async function checkSecurityBranch(
+  api: GitLabSetupApi,
+  key: string,
+  project: ProjectView,
+  branch: string,
+  problems: SetupProblem[],
+): Promise<void> {
+  try {
+    const escaped = branch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const found = await api.branchesMatching(project.id, `^${escaped}$`);
+    if (!found.includes(branch)) {
+      problems.push(
+        setupError(
+          `${key}.securityBranch`,
+          `${project.path} has no branch "${branch}"; create it or fix the name`,
+        ),
+      );
+    }
+  } catch (error) {
+    problems.push(
+      setupWarning(`${key}.securityBranch`, `cannot look up branch "${branch}" (${reason(error)})`),
+    );
   }
 }
 

@@ -40,6 +40,15 @@ export interface ProjectReport {
   readonly test?: TestReport;
 }
 
+/** A project secrel calls that is not in `projects` (pipelines, infrastructure issue, acknowledgements). */
+export interface OtherProjectReport {
+  /** The config key that names it, e.g. `pipelines.build-packages.project`. */
+  readonly key: string;
+  readonly ref: number | string;
+  readonly found: boolean;
+  readonly accessLevel?: number;
+}
+
 /** One username from `roles`. */
 export interface UserReport {
   readonly username: string;
@@ -56,5 +65,7 @@ export interface SetupReport {
   readonly tokenScopes?: readonly string[];
   readonly users: readonly UserReport[];
   readonly projects: readonly ProjectReport[];
+  /** Other projects secrel calls; empty when the check was limited to some projects. */
+  readonly otherProjects?: readonly OtherProjectReport[];
   readonly problems: readonly SetupProblem[];
 }

@@ -268,4 +268,47 @@ describe('checkGitLabSetup', () => {
       'versionBranchPattern: protected branches of acme/product that map to no version: release-candidate',
     );
   });
+
+  it('checks the security branch patches start from, and the other projects secrel calls', {
+    timeout: 60_000,
+  }, async () => {
+    const w = await open(
+      {
+        accessLevel: { 'acme/product': 40, 'acme/omnibus': 40, 'acme/release-tools': 20, 'acme/infra': 20 },
+        branches: { 'acme/product': ['security-main'] },
+      },
+      {
+        otherProjects: [
+          { id: 50, path: 'acme/release-tools', defaultBranch: 'main' },
+          { id: 51, path: 'acme/infra', defaultBranch: 'main' },
+        ],
+      },
+    );
+    const config = setupConfig(w.gitlab.url, {
+      projects: [
+        { ...SETUP_PROJECTS[0], securityBranch: 'security-main' },
+        { ...SETUP_PROJECTS[1], securityBranch: 'security-master' },
+      ],
+      // A Reporter may open the infrastructure issue; a pipeline needs Developer; 42 is checked above.
+      infrastructureProject: 'acme/infra',
+      pipelines: {
+        'publish-code': { project: 'acme/release-tools', ref: 'main' },
+        'build-packages': { project: 'acme/gone', ref: '{version}-stable' },
+        'publish-docker': { project: 42, ref: 'main' },
+      },
+    });
+    const report = await checkGitLabSetup(config, w.api);
+    expect(
+      report.problems.filter((p) => p.severity === 'error').map((p) => `${p.key}: ${p.message}`),
+    ).toEqual([
+      'projects[1].securityBranch: acme/omnibus has no branch "security-master"; create it or fix the name',
+      "pipelines.build-packages.project: GitLab has no project acme/gone that secrel-bot can see; fix it or give the token's user access",
+      "pipelines.publish-code.project: the token's user secrel-bot is Reporter in acme/release-tools; secrel needs Developer there",
+    ]);
+    expect(report.otherProjects?.map((p) => [p.key, p.found])).toEqual([
+      ['infrastructureProject', true],
+      ['pipelines.build-packages.project', false],
+      ['pipelines.publish-code.project', true],
+    ]);
+  });
 });

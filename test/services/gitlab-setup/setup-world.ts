@@ -6,6 +6,7 @@ import { GitLabSetupClient } from '../../../lib/adapters/gitlab/setup-client.js'
 import { parseConfig, type SecrelConfig } from '../../../lib/core/config.js';
 import { SECREL_HOOK_TRIGGERS } from '../../../lib/core/setup/index.js';
 import { type FakeGitLab, startFakeGitLab } from '../../../lib/local/fakes/fake-gitlab.js';
+import type { FakeProject } from '../../../lib/local/fakes/fake-gitlab-state.js';
 import type { FakeGitLabSetupOptions } from '../../../lib/local/fakes/gitlab-setup-routes.js';
 import { type LocalRuntime, startLocalRuntime } from '../../../lib/local/runtime.js';
 import type { GitLabSetupApi } from '../../../lib/services/gitlab-setup/index.js';
@@ -53,10 +54,10 @@ export interface SetupWorld {
 /** Starts the fake GitLab (with `setup` options) and local secrel on the shared DynamoDB Local. */
 export async function startSetupWorld(
   setup: FakeGitLabSetupOptions = {},
-  options: { users?: readonly string[]; token?: string } = {},
+  options: { users?: readonly string[]; token?: string; otherProjects?: readonly FakeProject[] } = {},
 ): Promise<SetupWorld> {
   const gitlab = await startFakeGitLab({
-    projects: SETUP_PROJECTS,
+    projects: [...SETUP_PROJECTS, ...(options.otherProjects ?? [])],
     users: options.users ?? SETUP_USERS,
     setup,
   });
