@@ -13,6 +13,7 @@ import {
 import {
   EXIT_FAILURE,
   EXIT_OK,
+  firstLine,
   type Output,
   processOutput,
   readCommandLine,
@@ -89,7 +90,11 @@ async function webhookSecret(
   if (secretArn !== undefined) {
     // Loaded only when asked for: local use does not pay for the AWS SDK.
     const { SecretsManagerSource } = await import('../../lib/adapters/secrets/index.js');
-    return (await new SecretsManagerSource().read(secretArn)).trim();
+    try {
+      return (await new SecretsManagerSource().read(secretArn)).trim();
+    } catch (error) {
+      throw new Error(`--secret-arn: ${firstLine(error)}; check your AWS credentials and region`);
+    }
   }
   const fromEnv = (env.SECREL_WEBHOOK_SECRET ?? '')
     .split(',')

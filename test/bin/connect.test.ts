@@ -225,4 +225,36 @@ describe('secrel connect', () => {
     );
     expect(gitlab.calls).toEqual([]);
   });
+
+  it("--secret-arn reads the secret with the caller's AWS credentials, and says so in one line when there are none", {
+    timeout: 60_000,
+  }, async () => {
+    const gitlab = await fakeGitLab();
+    const configFile = join(dir, 'config-aws.json');
+    const { gitlab: gitlabUrl, ...config } = setupConfig(gitlab.url);
+    writeFileSync(configFile, JSON.stringify({ ...config, gitlab: gitlabUrl }));
+    const arn = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:secrel/prod/webhook-secret-AbCdEf';
+    // No AWS here: no credentials anywhere, and no instance metadata to ask.
+    const result = await runSecrel(['connect', '--url', runtime.webhookUrl, '--secret-arn', arn], {
+      SECREL_CONFIG: configFile,
+      GITLAB_TOKEN: gitlab.token,
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: '',
+      AWS_SECRET_ACCESS_KEY: '',
+      AWS_SESSION_TOKEN: '',
+      AWS_PROFILE: '',
+      AWS_CONFIG_FILE: join(dir, 'no-aws-config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-aws-credentials'),
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_CONTAINER_CREDENTIALS_FULL_URI: '',
+      AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: '',
+      AWS_WEB_IDENTITY_TOKEN_FILE: '',
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `secrel: --secret-arn: cannot read secret ${arn}: CredentialsProviderError; check your AWS credentials and region\n`,
+    );
+    // Nothing was changed in GitLab without the secret.
+    expect(gitlab.setup.hooks).toEqual([]);
+  });
 });
