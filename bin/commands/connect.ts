@@ -2,7 +2,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadLocalSettings } from '../../lib/adapters/config/load.js';
 import { GitLabSetupClient } from '../../lib/adapters/gitlab/setup-client.js';
-import { hasErrors, problemLine, type SetupProblem } from '../../lib/core/setup/index.js';
+import {
+  hasErrors,
+  problemLine,
+  SECREL_HOOK_TRIGGERS,
+  type SetupProblem,
+} from '../../lib/core/setup/index.js';
 import { WEBHOOK_SECRET_FILE } from '../../lib/local/runtime-files.js';
 import {
   connectGitLab,
@@ -55,8 +60,8 @@ The webhook secret comes from --secret-arn, else SECREL_WEBHOOK_SECRET, else the
 webhook-secret file that secrel serve generates.
 `;
 
-/** The nine triggers, as GitLab's settings page names them, for the table. */
-const HOOK_TRIGGER_COUNT = 9;
+/** How many triggers secrel's hook has, for `needs update (7/9 triggers)`. */
+const HOOK_TRIGGER_COUNT = SECREL_HOOK_TRIGGERS.length;
 
 /** Where the webhook must point: `--url`, else the running local server (which must answer). */
 async function webhookUrlFor(url: string | undefined, env: NodeJS.ProcessEnv): Promise<string> {
@@ -135,7 +140,7 @@ function branchesCell(project: ProjectReport): string[] {
 }
 
 /** The report as a person reads it: who the token is, a table per project, then the problems. */
-export function connectText(report: SetupReport, colour: boolean): string {
+export function connectText(report: SetupReport): string {
   const found = report.users.filter((u) => u.state === 'found').length;
   const lines = [
     report.tokenUser
@@ -156,11 +161,8 @@ export function connectText(report: SetupReport, colour: boolean): string {
         report.projects.map((p) => [
           `${p.path} (${p.key})`,
           hookCell(p),
-          p.test
-            ? p.test.received
-              ? paint(colour, '32', 'received')
-              : paint(colour, '31', 'not received')
-            : '-',
+          // No colour inside the table: escape codes would count towards the column widths.
+          p.test ? (p.test.received ? 'received' : 'not received') : '-',
           branchesCell(p),
         ]),
       ),
@@ -227,9 +229,9 @@ export async function run(argv: readonly string[], output: Output = processOutpu
       return ok ? EXIT_OK : EXIT_FAILURE;
     }
     const colour = output === processOutput && process.stdout.isTTY === true && !env.NO_COLOR;
-    output.out(connectText(report, colour));
+    output.out(connectText(report));
     if (report.problems.length > 0) output.err(problemsText(report.problems, colour));
-    if (ok) output.out(apply ? 'GitLab is connected.\n' : 'All checks hold.\n');
+    if (ok) output.out(`${paint(colour, '32', apply ? 'GitLab is connected.' : 'All checks hold.')}\n`);
     return ok ? EXIT_OK : EXIT_FAILURE;
   });
 }

@@ -33,13 +33,13 @@ export async function connectGitLab(
   api: GitLabSetupApi,
   options: ConnectOptions,
 ): Promise<SetupReport> {
+  if (options.apply && options.secret === undefined) throw new Error('connectGitLab: apply needs the secret');
   const sslVerification = options.sslVerification ?? true;
   const checked = await checkGitLabSetup(config, api, {
     webhookUrl: options.webhookUrl,
     sslVerification,
     ...(options.now ? { now: options.now } : {}),
   });
-  if (options.apply && options.secret === undefined) throw new Error('connectGitLab: apply needs the secret');
   const desired: HookWithSecret = {
     url: options.webhookUrl,
     enableSslVerification: sslVerification,
@@ -63,8 +63,8 @@ export async function connectGitLab(
     if (mayWrite && (options.test ?? true) && hookId !== undefined && hook.action !== 'not checked') {
       const trigger = options.testTrigger ?? 'push_events';
       test = await testHook(api, project, hookId, trigger);
-      if (!test.received && options.apply && hook.action === 'unchanged') {
-        // The triggers were right, so the secret is what GitLab may hold wrong: set it and retry.
+      if (!test.received && options.apply && hook.action === 'unchanged' && !unreachable(test.detail)) {
+        // secrel answered but refused: the triggers were right, so GitLab holds a stale secret.
         const edited = await editHook(api, project, hookId, desired, added);
         if (edited) {
           hook = { ...hook, action: 'updated' };
@@ -144,6 +144,11 @@ async function testHook(
   } catch (error) {
     return { received: false, detail: reason(error) };
   }
+}
+
+/** GitLab's account of a delivery that reached nothing: setting the secret again would not help. */
+function unreachable(detail: string): boolean {
+  return /execution failed|timed? ?out|connection|ECONN|SSL|certificate|could not be reached/i.test(detail);
 }
 
 function reason(error: unknown): string {

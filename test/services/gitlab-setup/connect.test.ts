@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SECREL_HOOK_TRIGGERS } from '../../../lib/core/setup/index.js';
+import { freePort } from '../../../lib/local/dynamo-local.js';
 import { checkGitLabSetup, connectGitLab } from '../../../lib/services/gitlab-setup/index.js';
 import {
   SETUP_PROJECTS,
@@ -149,6 +150,35 @@ describe('connectGitLab', () => {
       ['updated', true],
     ]);
     expect(fixed.problems.filter((p) => p.severity === 'error')).toEqual([]);
+  });
+
+  it('does not touch a hook whose URL GitLab cannot reach, and says what to do', {
+    timeout: 60_000,
+  }, async () => {
+    const w = await open();
+    const nowhere = `http://127.0.0.1:${await freePort()}/webhooks/gitlab`;
+    for (const project of SETUP_PROJECTS) {
+      w.gitlab.setup.seedHook({
+        project: project.id,
+        url: nowhere,
+        token: SETUP_SECRET,
+        triggers: [...SECREL_HOOK_TRIGGERS],
+      });
+    }
+    const report = await connectGitLab(w.config, w.api, {
+      webhookUrl: nowhere,
+      secret: SETUP_SECRET,
+      apply: true,
+    });
+    expect(report.projects.map((p) => [p.hook.action, p.test?.received])).toEqual([
+      ['unchanged', false],
+      ['unchanged', false],
+    ]);
+    expect(report.problems.find((p) => p.key === 'projects[0]')?.message).toBe(
+      `the test delivery to ${nowhere} was not received (GitLab reports: Hook execution failed: TypeError); make the URL reachable from GitLab and check the secret`,
+    );
+    // Setting the secret again cannot help a delivery that reached nothing.
+    expect(hookWrites(w)).toEqual([]);
   });
 
   it('turns SSL verification off only when asked (a local tunnel)', { timeout: 60_000 }, async () => {
