@@ -15,6 +15,11 @@ import {
 
 let world: SetupWorld | undefined;
 
+/** Stable branches in both projects, so a check has no branch warning to give. */
+const STABLE_BRANCHES = {
+  protectedBranches: { 'acme/product': ['main', '17-5-stable'], 'acme/omnibus': ['master', '17-5-stable'] },
+};
+
 afterEach(async () => {
   await world?.close();
   world = undefined;
@@ -261,6 +266,23 @@ describe('checkGitLabSetup', () => {
     expect(refused.problems[0]?.key).toBe('GITLAB_TOKEN');
     expect(refused.problems[0]?.message).toMatch(/refused the token .*401/);
     expect(JSON.stringify(refused)).not.toContain('glpat-not-the-token');
+  });
+
+  it('warns about a token that expires before a release could end, without failing the check', {
+    timeout: 60_000,
+  }, async () => {
+    const w = await open({ tokenExpiresAt: '2026-12-10', ...STABLE_BRANCHES });
+    const now = () => Date.parse('2026-11-30T12:00:00Z');
+    const soon = await checkGitLabSetup(w.config, w.api, { now });
+    expect(soon.problems).toEqual([
+      {
+        key: 'GITLAB_TOKEN',
+        severity: 'warning',
+        message: 'the token expires on 2026-12-10; renew it before a release needs it',
+      },
+    ]);
+    const later = await checkGitLabSetup(w.config, w.api, { now: () => Date.parse('2026-10-01T00:00:00Z') });
+    expect(later.problems).toEqual([]);
   });
 
   it('needs Developer for the actions and Maintainer for the hooks', { timeout: 60_000 }, async () => {
