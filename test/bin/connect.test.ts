@@ -226,6 +226,20 @@ describe('secrel connect', () => {
     expect(gitlab.calls).toEqual([]);
   });
 
+  it('prints its options with --help, and refuses a --url that is not http(s) with exit 2', {
+    timeout: 60_000,
+  }, async () => {
+    const help = await runSecrel(['connect', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^usage: secrel connect \[options\]/);
+    expect(help.stdout).toContain('--check');
+    const gitlab = await fakeGitLab();
+    const bad = await connect(gitlab, ['--check', '--url', 'ftp://example.com/hook']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('secrel connect: --url: "ftp://example.com/hook" is not an http(s) URL\n');
+    expect(gitlab.calls).toEqual([]);
+  });
+
   it("--secret-arn reads the secret with the caller's AWS credentials, and says so in one line when there are none", {
     timeout: 60_000,
   }, async () => {
