@@ -11,6 +11,7 @@ import { HttpVersionServer } from '../lib/adapters/version-server/client.js';
 import { ActionFailedError } from '../lib/core/workflow-steps.js';
 import type { GitLabApi } from '../lib/ports.js';
 import type { Logger } from '../lib/services/logger.js';
+import { countingNotifier, countingWorkflow, type Metrics } from '../lib/services/metrics.js';
 import { playbookOf, type RuntimeDeps } from '../lib/services/runtime-deps.js';
 
 /**
@@ -113,5 +114,15 @@ export function lazyDeps(build: () => Promise<RuntimeDeps>): () => Promise<Runti
       throw err;
     });
     return deps;
+  };
+}
+
+/** The dependencies with their workflow and notifier counted, and `metrics` for the steps that count. */
+export function withMetrics(deps: RuntimeDeps, metrics: Metrics): RuntimeDeps {
+  return {
+    ...deps,
+    workflow: countingWorkflow(deps.workflow, metrics),
+    ...(deps.notifier ? { notifier: countingNotifier(deps.notifier, metrics) } : {}),
+    metrics,
   };
 }

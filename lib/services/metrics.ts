@@ -1,0 +1,87 @@
+import type { Notifier, Workflow } from '../ports.js';
+import type { WebhookResponse } from './types.js';
+
+/**
+ * What secrel counts while it runs a release: ingress deliveries by outcome, gates opened,
+ * automated actions, notices and late tasks. On AWS the counts become CloudWatch metrics
+ * (embedded metric format); local mode counts nothing.
+ */
+
+/** Every metric secrel emits; the operations dashboard graphs these names. */
+export const METRIC_NAMES = [
+  'Deliveries',
+  'GatesOpened',
+  'ReleasesStarted',
+  'ActionsPerformed',
+  'ActionsFailed',
+  'ActionsRefused',
+  'NoticesSent',
+  'TasksLate',
+] as const;
+/** One of {@link METRIC_NAMES}. */
+export type MetricName = (typeof METRIC_NAMES)[number];
+
+/** The CloudWatch namespace of secrel's metrics. */
+export const METRIC_NAMESPACE = 'secrel';
+
+/** Dimensions of one count: low-cardinality names only (an outcome, a reason code, a step). */
+export type MetricDimensions = Readonly<Record<string, string>>;
+
+/** Where secrel's counts go. */
+export interface Metrics {
+  /** Adds `value` (1 by default) to `name` under `dimensions`. */
+  count(name: MetricName, value?: number, dimensions?: MetricDimensions): void;
+}
+
+/** Counts nothing, for local mode and tests. */
+export const silentMetrics: Metrics = { count: () => {} };
+
+/** Why a delivery was rejected, as a short code (the reply's reason text may carry details). */
+export function rejectionCode(answer: WebhookResponse): string {
+  const reason = answer.body.status === 'rejected' ? answer.body.reason : '';
+  if (answer.status === 413) return 'too-large';
+  if (answer.status === 415) return 'content-type';
+  if (reason.includes('header missing')) return 'no-event-header';
+  if (reason.includes('not valid JSON')) return 'not-json';
+  return 'payload';
+}
+
+/** The dimensions one ingress answer is counted under: its outcome, and for a rejection its code. */
+export function deliveryDimensions(answer: WebhookResponse): MetricDimensions {
+  const outcome = answer.body.status;
+  return outcome === 'rejected' ? { outcome, reason: rejectionCode(answer) } : { outcome };
+}
+
+/** A workflow that counts the gates it opens and the releases it starts. */
+export function countingWorkflow(workflow: Workflow, metrics: Metrics): Workflow {
+  return {
+    start: async (...args) => {
+      await workflow.start(...args);
+      metrics.count('ReleasesStarted');
+    },
+    sendTaskSuccess: async (...args) => {
+      await workflow.sendTaskSuccess(...args);
+      metrics.count('GatesOpened');
+    },
+    sendTaskFailure: (...args) => workflow.sendTaskFailure(...args),
+    stop: (...args) => workflow.stop(...args),
+  };
+}
+
+/** A notifier that counts the notices it sent. */
+export function countingNotifier(notifier: Notifier, metrics: Metrics): Notifier {
+  return {
+    notify: async (message) => {
+      await notifier.notify(message);
+      metrics.count('NoticesSent');
+    },
+  };
+}
+
+/**
+ * How an automated action's outcome is counted: `skipped` (nothing to act on) and `interrupted`
+ * (the release stopped under it) are refusals, everything else was performed.
+ */
+export function actionMetric(outcome: string): MetricName {
+  return outcome === 'skipped' || outcome === 'interrupted' ? 'ActionsRefused' : 'ActionsPerformed';
+}
