@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
+import { GitLabClient } from '../lib/adapters/gitlab/client.js';
 import {
   type ActionRequest,
   actionRequestSchema,
@@ -12,7 +13,7 @@ import { runStep } from '../lib/services/actions.js';
 import { actionMetric, type Metrics } from '../lib/services/metrics.js';
 import type { RuntimeDeps } from '../lib/services/runtime-deps.js';
 import { createObservability, type Observability } from './observability.js';
-import { lazyDeps, runtimeDepsFromEnv, withMetrics } from './runtime-deps.js';
+import { lazyDeps, type RuntimeNeeds, runtimeDepsFromEnv, withMetrics } from './runtime-deps.js';
 
 /**
  * The actions function: the state machine's `${ActionsFunctionArn}`, and the function ingress
@@ -117,12 +118,18 @@ export function createActionsHandler(
   };
 }
 
+/** What the actions function needs besides the table and the state machine: GitLab, through gitbeaker. */
+export const ACTIONS_NEEDS: RuntimeNeeds = { gitlab: (host, token) => new GitLabClient({ host, token }) };
+
 const observability = createObservability('actions');
 
 /** The deployed entry point. */
 export const handler = createActionsHandler(
   lazyDeps(async () =>
-    withMetrics(await runtimeDepsFromEnv(process.env, observability.logger), observability.metrics),
+    withMetrics(
+      await runtimeDepsFromEnv(process.env, observability.logger, ACTIONS_NEEDS),
+      observability.metrics,
+    ),
   ),
   observability,
 );

@@ -2,7 +2,6 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { DateTime } from 'luxon';
 import { type Env, loadAwsSettings } from '../lib/adapters/config/load.js';
 import { createDocumentClient, DynamoReleaseStore } from '../lib/adapters/dynamo/index.js';
-import { GitLabClient } from '../lib/adapters/gitlab/client.js';
 import { HackerOneClient } from '../lib/adapters/hackerone/client.js';
 import { createNotifier } from '../lib/adapters/notify/index.js';
 import { readLambdaSecret } from '../lib/adapters/secrets/index.js';
@@ -21,7 +20,11 @@ import { playbookOf, type RuntimeDeps } from '../lib/services/runtime-deps.js';
  * and the version server.
  */
 export interface RuntimeNeeds {
-  readonly gitlab: boolean;
+  /**
+   * Builds the GitLab client from the host and token; `false` for a function without GitLab. A
+   * factory rather than a flag so the gate's bundle leaves the GitLab client (gitbeaker) out.
+   */
+  readonly gitlab: ((host: string, token: string) => GitLabApi) | false;
 }
 
 /**
@@ -52,7 +55,7 @@ export function gitlabWithoutToken(functionName: string): GitLabApi {
 export async function runtimeDepsFromEnv(
   env: Env,
   logger: Logger,
-  needs: RuntimeNeeds = { gitlab: true },
+  needs: RuntimeNeeds,
 ): Promise<RuntimeDeps> {
   const { config, secrets } = await loadAwsSettings(env, readLambdaSecret);
   const tableName = env.TABLE_NAME;
@@ -81,7 +84,7 @@ export async function runtimeDepsFromEnv(
     store: new DynamoReleaseStore({ client: createDocumentClient(), tableName }),
     gitlab:
       needs.gitlab && secrets.gitlabToken
-        ? new GitLabClient({ host: config.gitlab.url, token: secrets.gitlabToken })
+        ? needs.gitlab(config.gitlab.url, secrets.gitlabToken)
         : gitlabWithoutToken('gate'),
     workflow: new StepFunctionsWorkflow({
       stateMachineArn: env.STATE_MACHINE_ARN,

@@ -94,6 +94,9 @@ export class SecrelFunction extends Construct {
         // ESM bundles have no `require`; a CommonJS dependency that calls it needs this shim.
         banner:
           "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        // gitbeaker imports two classes from rate-limiter-flexible, whose index loads every store it
+        // supports (65 KB); the alias bundles just those two classes (see the file).
+        esbuildArgs: { '--alias:rate-limiter-flexible': './lambdas/bundling/rate-limiter-flexible.cjs' },
         forceDockerBundling: false,
       },
     });
