@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { GitLabClient } from '../lib/adapters/gitlab/client.js';
+import { parseFunctionEnv } from '../lib/core/function-env.js';
 import {
   type ActionRequest,
   actionRequestSchema,
@@ -127,7 +128,7 @@ const observability = createObservability('actions');
 export const handler = createActionsHandler(
   lazyDeps(async () =>
     withMetrics(
-      await runtimeDepsFromEnv(process.env, observability.logger, ACTIONS_NEEDS),
+      await runtimeDepsFromEnv(parseFunctionEnv('actions', process.env), observability.logger, ACTIONS_NEEDS),
       observability.metrics,
     ),
   ),

@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import { parseFunctionEnv } from '../lib/core/function-env.js';
 import { type GateRequest, gateRequestSchema } from '../lib/core/types/workflow.js';
 import { ActionFailedError } from '../lib/core/workflow-steps.js';
 import { type GateRegistration, registerGate } from '../lib/services/gate.js';
@@ -43,7 +44,9 @@ export const handler = createGateHandler(
   // The gate never calls GitLab, so it is deployed without the GitLab token.
   lazyDeps(async () =>
     withMetrics(
-      await runtimeDepsFromEnv(process.env, observability.logger, { gitlab: false }),
+      await runtimeDepsFromEnv(parseFunctionEnv('gate', process.env), observability.logger, {
+        gitlab: false,
+      }),
       observability.metrics,
     ),
   ),

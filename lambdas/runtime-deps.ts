@@ -7,6 +7,7 @@ import { createNotifier } from '../lib/adapters/notify/index.js';
 import { readLambdaSecret } from '../lib/adapters/secrets/index.js';
 import { StepFunctionsWorkflow } from '../lib/adapters/sfn/workflow.js';
 import { HttpVersionServer } from '../lib/adapters/version-server/client.js';
+import { SECRET_ARN_VARIABLES } from '../lib/core/function-env.js';
 import { ActionFailedError } from '../lib/core/workflow-steps.js';
 import type { GitLabApi } from '../lib/ports.js';
 import type { Logger } from '../lib/services/logger.js';
@@ -67,8 +68,8 @@ export async function runtimeDepsFromEnv(
     return arn ? (await readLambdaSecret(arn)).trim() : undefined;
   };
   const [versionToken, hackeroneToken] = await Promise.all([
-    optionalSecret('VERSION_SERVER_TOKEN_SECRET_ARN'),
-    optionalSecret('HACKERONE_TOKEN_SECRET_ARN'),
+    optionalSecret(SECRET_ARN_VARIABLES.versionServerToken),
+    optionalSecret(SECRET_ARN_VARIABLES.hackeroneToken),
   ]);
   const hackeroneIdentifier = env.HACKERONE_API_IDENTIFIER;
   if (needs.gitlab && config.hackerone && !(hackeroneToken && hackeroneIdentifier)) {

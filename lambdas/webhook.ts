@@ -9,6 +9,7 @@ import { deliveryKey } from '../lib/adapters/gitlab/webhook-delivery.js';
 import { AsyncInvokeEffectDispatcher } from '../lib/adapters/lambda/index.js';
 import { readLambdaSecret } from '../lib/adapters/secrets/index.js';
 import { StepFunctionsWorkflow } from '../lib/adapters/sfn/workflow.js';
+import { parseFunctionEnv } from '../lib/core/function-env.js';
 import type { EffectDispatcher } from '../lib/services/effects.js';
 import { createLogger } from '../lib/services/logger.js';
 import { countingWorkflow, deliveryDimensions } from '../lib/services/metrics.js';
@@ -110,6 +111,7 @@ const observability = createObservability('webhook');
 
 /** The deployed entry point. */
 export const handler = createWebhookHandler(async () => {
-  const deps = await depsFromEnv(process.env, { logger: observability.logger });
+  const env = parseFunctionEnv('webhook', process.env);
+  const deps = await depsFromEnv(env, { logger: observability.logger });
   return { ...deps, workflow: countingWorkflow(deps.workflow, observability.metrics) };
 }, observability);

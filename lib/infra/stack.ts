@@ -1,6 +1,7 @@
 import { ArnFormat, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import type { FunctionEnv } from '../core/function-env.js';
 import { ActionFunctions } from './actions.js';
 import { ReleaseAlarms } from './alarms.js';
 import { Ingress } from './ingress.js';
@@ -60,7 +61,7 @@ export class SecrelStack extends Stack {
     const environment = {
       TABLE_NAME: this.table.table.tableName,
       SECREL_CONFIG_JSON: JSON.stringify(config),
-    };
+    } satisfies Partial<FunctionEnv<'gate'>>;
 
     this.functions = new ActionFunctions(this, 'Functions', {
       stage,
