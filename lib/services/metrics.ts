@@ -1,3 +1,4 @@
+import { METRIC_NAMES, METRIC_NAMESPACE, type MetricName } from '../core/metric-names.js';
 import type { Notifier, Workflow } from '../ports.js';
 import type { WebhookResponse } from './types.js';
 
@@ -7,22 +8,7 @@ import type { WebhookResponse } from './types.js';
  * (embedded metric format); local mode counts nothing.
  */
 
-/** Every metric secrel emits; the operations dashboard graphs these names. */
-export const METRIC_NAMES = [
-  'Deliveries',
-  'GatesOpened',
-  'ReleasesStarted',
-  'ActionsPerformed',
-  'ActionsFailed',
-  'ActionsRefused',
-  'NoticesSent',
-  'TasksLate',
-] as const;
-/** One of {@link METRIC_NAMES}. */
-export type MetricName = (typeof METRIC_NAMES)[number];
-
-/** The CloudWatch namespace of secrel's metrics. */
-export const METRIC_NAMESPACE = 'secrel';
+export { METRIC_NAMES, METRIC_NAMESPACE, type MetricName };
 
 /** Dimensions of one count: low-cardinality names only (an outcome, a reason code, a step). */
 export type MetricDimensions = Readonly<Record<string, string>>;
