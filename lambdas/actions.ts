@@ -11,7 +11,7 @@ import {
 import { ActionFailedError } from '../lib/core/workflow-steps.js';
 import { deferredEffectRunner } from '../lib/services/actions/perform-effects.js';
 import { runStep } from '../lib/services/actions.js';
-import { actionMetric, type Metrics } from '../lib/services/metrics.js';
+import { actionMetric, activeReleases, type Metrics } from '../lib/services/metrics.js';
 import type { RuntimeDeps } from '../lib/services/runtime-deps.js';
 import { createObservability, type Observability } from './observability.js';
 import { lazyDeps, type RuntimeNeeds, runtimeDepsFromEnv, withMetrics } from './runtime-deps.js';
@@ -87,6 +87,8 @@ async function runCountedStep(
   if (request.step !== 'action') {
     const response = await runStep(deps, request);
     deps.logger.info('step finished', { step: request.step });
+    // A phase starting is rare (a few times a day per release) and a good moment to take the level.
+    if (request.step === 'tell-owners' && metrics) await recordActiveReleases(deps, metrics);
     return response;
   }
   try {
@@ -97,6 +99,15 @@ async function runCountedStep(
   } catch (err) {
     metrics?.count('ActionsFailed', 1, { error: err instanceof Error ? err.name : 'unknown' });
     throw err;
+  }
+}
+
+/** Records how many releases are under way; a failed read is logged, never fails the step. */
+async function recordActiveReleases(deps: RuntimeDeps, metrics: Metrics): Promise<void> {
+  try {
+    metrics.level('ReleasesActive', activeReleases(await deps.store.listReleases()));
+  } catch (err) {
+    deps.logger.warn('active releases not counted', { error: err instanceof Error ? err.name : 'unknown' });
   }
 }
 

@@ -57,6 +57,9 @@ export function createObservability(functionName: string): Observability {
       }
       single.addMetric(name, MetricUnit.Count, value);
     },
+    level: (name: MetricName, value: number) => {
+      emf.singleMetric().addMetric(name, MetricUnit.Count, value);
+    },
   };
   return {
     logger,

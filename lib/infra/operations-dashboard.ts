@@ -107,6 +107,7 @@ export class OperationsDashboard extends Construct {
           sm.metricAborted({ period: PERIOD, label: 'aborted' }),
           own('ReleasesStarted', 'releases started by ingress'),
         ],
+        right: [own('ReleasesActive', 'releases active', Stats.MAXIMUM)],
         width: 8,
       }),
       new GraphWidget({
@@ -145,13 +146,13 @@ export class OperationsDashboard extends Construct {
   }
 }
 
-/** One of secrel's metrics without dimensions of its own, summed per period. */
-function own(metricName: MetricName, label: string): IMetric {
+/** One of secrel's metrics without dimensions of its own, summed per period unless told otherwise. */
+function own(metricName: MetricName, label: string, statistic: string = Stats.SUM): IMetric {
   return new Metric({
     namespace: METRIC_NAMESPACE,
     metricName,
     dimensionsMap: { service: SERVICE_NAME },
-    statistic: Stats.SUM,
+    statistic,
     period: PERIOD,
     label,
   });

@@ -17,10 +17,17 @@ export type MetricDimensions = Readonly<Record<string, string>>;
 export interface Metrics {
   /** Adds `value` (1 by default) to `name` under `dimensions`. */
   count(name: MetricName, value?: number, dimensions?: MetricDimensions): void;
+  /** Records the level `name` stands at now (graphed as its maximum per period). */
+  level(name: MetricName, value: number): void;
 }
 
 /** Counts nothing, for local mode and tests. */
-export const silentMetrics: Metrics = { count: () => {} };
+export const silentMetrics: Metrics = { count: () => {}, level: () => {} };
+
+/** How many of these releases are still under way: neither completed nor aborted. */
+export function activeReleases(releases: readonly { readonly status: string }[]): number {
+  return releases.filter((release) => release.status !== 'completed' && release.status !== 'aborted').length;
+}
 
 /** Why a delivery was rejected, as a short code (the reply's reason text may carry details). */
 export function rejectionCode(answer: WebhookResponse): string {

@@ -68,6 +68,7 @@ describe('the operations dashboard', () => {
       'AWS/States ExecutionsTimedOut',
       'AWS/States ExecutionsAborted',
       'secrel ReleasesStarted',
+      'secrel ReleasesActive',
     ]);
   });
 

@@ -158,7 +158,7 @@ describe('actions and gate functions on AWS', () => {
     await world.close();
   });
 
-  it('log each step under its release id and count actions performed and failed, notices and late tasks', async () => {
+  it('log each step under its release id and count actions performed and failed, notices, late tasks and active releases', async () => {
     const observability = createObservability('actions');
     const deps = withMetrics(
       { ...world.deps, logger: observability.logger, notifier: { notify: async () => {} } },
@@ -173,6 +173,7 @@ describe('actions and gate functions on AWS', () => {
     await expect(
       handler({ releaseId: '42-7', step: 'action', task: 'build-packages', version: '17.5' }, context),
     ).rejects.toMatchObject({ name: 'Action.Transient' });
+    await handler({ releaseId: '42-7', step: 'tell-owners', phase: 'day-one' }, context);
     world.at('2026-12-02T23:59:30Z');
     await handler({ releaseId: '42-7', step: 'escalate', gate: 'phase:day-two' }, context);
 
@@ -194,6 +195,10 @@ describe('actions and gate functions on AWS', () => {
         ['NoticesSent', null],
       ]),
     );
+    // One release is seeded and under way when Day one starts.
+    expect(metrics().filter((m) => m.metric === 'ReleasesActive')).toEqual([
+      { metric: 'ReleasesActive', value: 1, dimensions: { service: 'secrel' } },
+    ]);
     const late = metrics().find((m) => m.metric === 'TasksLate');
     expect(late?.dimensions.gate).toBe('phase:day-two');
     expect(late?.value).toBeGreaterThan(0);
