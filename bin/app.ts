@@ -1,16 +1,13 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { resolveDeployment } from '../lib/infra/deployment.js';
+import { type Deployment, resolveDeployment } from '../lib/infra/deployment.js';
 import { PROJECT_ROOT } from '../lib/infra/lambda-function.js';
 import { stackName } from '../lib/infra/naming.js';
 import { SecrelStack } from '../lib/infra/stack.js';
 
 // The CDK app: `npx cdk synth|deploy -c stage=dev -c config=path.json` (docs/deploy.md).
 const app = new App();
-const { settings, config } = resolveDeployment((key) => app.node.tryGetContext(key), {
-  cwd: PROJECT_ROOT,
-  env: process.env,
-});
+const { settings, config } = deploymentOrExit();
 new SecrelStack(app, stackName(settings.stage), {
   settings,
   config,
@@ -20,3 +17,16 @@ new SecrelStack(app, stackName(settings.stage), {
 });
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 app.synth();
+
+/**
+ * The validated deployment; a bad setting or config ends the app with one line naming it, which
+ * `cdk synth` shows, instead of a stack trace.
+ */
+function deploymentOrExit(): Deployment {
+  try {
+    return resolveDeployment((key) => app.node.tryGetContext(key), { cwd: PROJECT_ROOT, env: process.env });
+  } catch (error) {
+    process.stderr.write(`secrel: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  }
+}

@@ -1,4 +1,5 @@
 #!/usr/bin/env tsx
+import { readFileSync } from 'node:fs';
 import { type CommandModule, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, firstLine } from './commands/args.js';
 
 // The AWS SDK warns on every start that Node 20 support ends soon; `package.json` targets Node >= 20
@@ -46,7 +47,15 @@ function usage(): string {
   const names = Object.keys(COMMANDS);
   const width = Math.max(...names.map((name) => name.length));
   const lines = names.map((name) => `  ${name.padEnd(width)}  ${COMMANDS[name]?.summary ?? ''}`);
-  return `usage: secrel <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nsecrel <command> --help shows a command's options.\n`;
+  return `usage: secrel <command> [options]\n\ncommands:\n${lines.join('\n')}\n\nsecrel <command> --help shows a command's options; secrel --version prints the version.\n`;
+}
+
+/** secrel's version, from its package.json. */
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    version?: string;
+  };
+  return pkg.version ?? 'unknown';
 }
 
 /** Runs the command line (without `node` and the script path) and returns the exit code. */
@@ -58,6 +67,10 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   if (name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(usage());
+    return EXIT_OK;
+  }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    process.stdout.write(`secrel ${version()}\n`);
     return EXIT_OK;
   }
   const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;

@@ -1,4 +1,7 @@
+import type { Context } from 'aws-lambda';
 import * as z from 'zod';
+import { GitLabClient } from '../lib/adapters/gitlab/client.js';
+import { parseFunctionEnv } from '../lib/core/function-env.js';
 import {
   type ActionRequest,
   actionRequestSchema,
@@ -8,9 +11,10 @@ import {
 import { ActionFailedError } from '../lib/core/workflow-steps.js';
 import { deferredEffectRunner } from '../lib/services/actions/perform-effects.js';
 import { runStep } from '../lib/services/actions.js';
-import { createLogger } from '../lib/services/logger.js';
+import { actionMetric, activeReleases, type Metrics } from '../lib/services/metrics.js';
 import type { RuntimeDeps } from '../lib/services/runtime-deps.js';
-import { lazyDeps, runtimeDepsFromEnv } from './runtime-deps.js';
+import { createObservability, type Observability } from './observability.js';
+import { lazyDeps, type RuntimeNeeds, runtimeDepsFromEnv, withMetrics } from './runtime-deps.js';
 
 /**
  * The actions function: the state machine's `${ActionsFunctionArn}`, and the function ingress
@@ -74,17 +78,70 @@ export async function deliverEffects(
   return { delivered: request.effects.length - failed, failed };
 }
 
-/** The handler for a given way to build dependencies (tests pass their own). */
-export function createActionsHandler(deps: () => Promise<RuntimeDeps>): (event: unknown) => Promise<unknown> {
-  return async (event) => {
-    if (deliverEffectsStep.safeParse(event).success) {
-      return deliverEffects(await deps(), parseDeliverEffectsRequest(event));
-    }
-    return runStep(await deps(), parseActionRequest(event));
+/** Runs one step; an automated action is counted as performed, refused or failed. */
+async function runCountedStep(
+  deps: RuntimeDeps,
+  request: ActionRequest,
+  metrics?: Metrics,
+): Promise<unknown> {
+  if (request.step !== 'action') {
+    const response = await runStep(deps, request);
+    deps.logger.info('step finished', { step: request.step });
+    // A phase starting is rare (a few times a day per release) and a good moment to take the level.
+    if (request.step === 'tell-owners' && metrics) await recordActiveReleases(deps, metrics);
+    return response;
+  }
+  try {
+    const response = await runStep(deps, request);
+    deps.logger.info('step finished', { step: request.step, task: request.task, outcome: response.outcome });
+    metrics?.count(actionMetric(response.outcome), 1, { outcome: response.outcome });
+    return response;
+  } catch (err) {
+    metrics?.count('ActionsFailed', 1, { error: err instanceof Error ? err.name : 'unknown' });
+    throw err;
+  }
+}
+
+/** Records how many releases are under way; a failed read is logged, never fails the step. */
+async function recordActiveReleases(deps: RuntimeDeps, metrics: Metrics): Promise<void> {
+  try {
+    metrics.level('ReleasesActive', activeReleases(await deps.store.listReleases()));
+  } catch (err) {
+    deps.logger.warn('active releases not counted', { error: err instanceof Error ? err.name : 'unknown' });
+  }
+}
+
+/**
+ * The handler for a given way to build dependencies (tests pass their own). With
+ * `observability`, each request is logged under its release id and its actions are counted.
+ */
+export function createActionsHandler(
+  deps: () => Promise<RuntimeDeps>,
+  observability?: Observability,
+): (event: unknown, context?: Context) => Promise<unknown> {
+  return async (event, context) => {
+    const isDelivery = deliverEffectsStep.safeParse(event).success;
+    const request = isDelivery ? parseDeliverEffectsRequest(event) : parseActionRequest(event);
+    const run = async (): Promise<unknown> =>
+      request.step === 'deliver-effects'
+        ? deliverEffects(await deps(), request)
+        : runCountedStep(await deps(), request, observability?.metrics);
+    return observability ? observability.invoke(context, { releaseId: request.releaseId }, run) : run();
   };
 }
 
+/** What the actions function needs besides the table and the state machine: GitLab, through gitbeaker. */
+export const ACTIONS_NEEDS: RuntimeNeeds = { gitlab: (host, token) => new GitLabClient({ host, token }) };
+
+const observability = createObservability('actions');
+
 /** The deployed entry point. */
 export const handler = createActionsHandler(
-  lazyDeps(() => runtimeDepsFromEnv(process.env, createLogger('secrel-actions'))),
+  lazyDeps(async () =>
+    withMetrics(
+      await runtimeDepsFromEnv(parseFunctionEnv('actions', process.env), observability.logger, ACTIONS_NEEDS),
+      observability.metrics,
+    ),
+  ),
+  observability,
 );

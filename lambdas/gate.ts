@@ -1,9 +1,11 @@
+import type { Context } from 'aws-lambda';
+import { parseFunctionEnv } from '../lib/core/function-env.js';
 import { type GateRequest, gateRequestSchema } from '../lib/core/types/workflow.js';
 import { ActionFailedError } from '../lib/core/workflow-steps.js';
 import { type GateRegistration, registerGate } from '../lib/services/gate.js';
-import { createLogger } from '../lib/services/logger.js';
 import type { RuntimeDeps } from '../lib/services/runtime-deps.js';
-import { lazyDeps, runtimeDepsFromEnv } from './runtime-deps.js';
+import { createObservability, type Observability } from './observability.js';
+import { lazyDeps, runtimeDepsFromEnv, withMetrics } from './runtime-deps.js';
 
 /**
  * The gate function: the state machine's `${GateFunctionArn}`, invoked with `.waitForTaskToken`.
@@ -20,15 +22,33 @@ export function parseGateRequest(event: unknown): GateRequest {
   return parsed.data;
 }
 
-/** The handler for a given way to build dependencies (tests pass their own). */
+/**
+ * The handler for a given way to build dependencies (tests pass their own). With
+ * `observability`, each request is logged under its release id.
+ */
 export function createGateHandler(
   deps: () => Promise<RuntimeDeps>,
-): (event: unknown) => Promise<GateRegistration> {
-  return async (event) => registerGate(await deps(), parseGateRequest(event));
+  observability?: Observability,
+): (event: unknown, context?: Context) => Promise<GateRegistration> {
+  return async (event, context) => {
+    const request = parseGateRequest(event);
+    const run = async () => registerGate(await deps(), request);
+    return observability ? observability.invoke(context, { releaseId: request.releaseId }, run) : run();
+  };
 }
+
+const observability = createObservability('gate');
 
 /** The deployed entry point. */
 export const handler = createGateHandler(
   // The gate never calls GitLab, so it is deployed without the GitLab token.
-  lazyDeps(() => runtimeDepsFromEnv(process.env, createLogger('secrel-gate'), { gitlab: false })),
+  lazyDeps(async () =>
+    withMetrics(
+      await runtimeDepsFromEnv(parseFunctionEnv('gate', process.env), observability.logger, {
+        gitlab: false,
+      }),
+      observability.metrics,
+    ),
+  ),
+  observability,
 );

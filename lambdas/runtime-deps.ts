@@ -2,15 +2,16 @@ import { SFNClient } from '@aws-sdk/client-sfn';
 import { DateTime } from 'luxon';
 import { type Env, loadAwsSettings } from '../lib/adapters/config/load.js';
 import { createDocumentClient, DynamoReleaseStore } from '../lib/adapters/dynamo/index.js';
-import { GitLabClient } from '../lib/adapters/gitlab/client.js';
 import { HackerOneClient } from '../lib/adapters/hackerone/client.js';
 import { createNotifier } from '../lib/adapters/notify/index.js';
 import { readLambdaSecret } from '../lib/adapters/secrets/index.js';
 import { StepFunctionsWorkflow } from '../lib/adapters/sfn/workflow.js';
 import { HttpVersionServer } from '../lib/adapters/version-server/client.js';
+import { SECRET_ARN_VARIABLES } from '../lib/core/function-env.js';
 import { ActionFailedError } from '../lib/core/workflow-steps.js';
 import type { GitLabApi } from '../lib/ports.js';
 import type { Logger } from '../lib/services/logger.js';
+import { countingNotifier, countingWorkflow, type Metrics } from '../lib/services/metrics.js';
 import { playbookOf, type RuntimeDeps } from '../lib/services/runtime-deps.js';
 
 /**
@@ -20,7 +21,11 @@ import { playbookOf, type RuntimeDeps } from '../lib/services/runtime-deps.js';
  * and the version server.
  */
 export interface RuntimeNeeds {
-  readonly gitlab: boolean;
+  /**
+   * Builds the GitLab client from the host and token; `false` for a function without GitLab. A
+   * factory rather than a flag so the gate's bundle leaves the GitLab client (gitbeaker) out.
+   */
+  readonly gitlab: ((host: string, token: string) => GitLabApi) | false;
 }
 
 /**
@@ -51,7 +56,7 @@ export function gitlabWithoutToken(functionName: string): GitLabApi {
 export async function runtimeDepsFromEnv(
   env: Env,
   logger: Logger,
-  needs: RuntimeNeeds = { gitlab: true },
+  needs: RuntimeNeeds,
 ): Promise<RuntimeDeps> {
   const { config, secrets } = await loadAwsSettings(env, readLambdaSecret);
   const tableName = env.TABLE_NAME;
@@ -63,8 +68,8 @@ export async function runtimeDepsFromEnv(
     return arn ? (await readLambdaSecret(arn)).trim() : undefined;
   };
   const [versionToken, hackeroneToken] = await Promise.all([
-    optionalSecret('VERSION_SERVER_TOKEN_SECRET_ARN'),
-    optionalSecret('HACKERONE_TOKEN_SECRET_ARN'),
+    optionalSecret(SECRET_ARN_VARIABLES.versionServerToken),
+    optionalSecret(SECRET_ARN_VARIABLES.hackeroneToken),
   ]);
   const hackeroneIdentifier = env.HACKERONE_API_IDENTIFIER;
   if (needs.gitlab && config.hackerone && !(hackeroneToken && hackeroneIdentifier)) {
@@ -80,7 +85,7 @@ export async function runtimeDepsFromEnv(
     store: new DynamoReleaseStore({ client: createDocumentClient(), tableName }),
     gitlab:
       needs.gitlab && secrets.gitlabToken
-        ? new GitLabClient({ host: config.gitlab.url, token: secrets.gitlabToken })
+        ? needs.gitlab(config.gitlab.url, secrets.gitlabToken)
         : gitlabWithoutToken('gate'),
     workflow: new StepFunctionsWorkflow({
       stateMachineArn: env.STATE_MACHINE_ARN,
@@ -113,5 +118,15 @@ export function lazyDeps(build: () => Promise<RuntimeDeps>): () => Promise<Runti
       throw err;
     });
     return deps;
+  };
+}
+
+/** The dependencies with their workflow and notifier counted, and `metrics` for the steps that count. */
+export function withMetrics(deps: RuntimeDeps, metrics: Metrics): RuntimeDeps {
+  return {
+    ...deps,
+    workflow: countingWorkflow(deps.workflow, metrics),
+    ...(deps.notifier ? { notifier: countingNotifier(deps.notifier, metrics) } : {}),
+    metrics,
   };
 }

@@ -1,17 +1,21 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SFNClient } from '@aws-sdk/client-sfn';
-import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { DateTime } from 'luxon';
 import * as z from 'zod';
 import { type Env, loadAwsSettings } from '../lib/adapters/config/load.js';
 import { createDocumentClient, DynamoReleaseStore } from '../lib/adapters/dynamo/index.js';
+import { deliveryKey } from '../lib/adapters/gitlab/webhook-delivery.js';
 import { AsyncInvokeEffectDispatcher } from '../lib/adapters/lambda/index.js';
 import { readLambdaSecret } from '../lib/adapters/secrets/index.js';
 import { StepFunctionsWorkflow } from '../lib/adapters/sfn/workflow.js';
+import { parseFunctionEnv } from '../lib/core/function-env.js';
 import type { EffectDispatcher } from '../lib/services/effects.js';
 import { createLogger } from '../lib/services/logger.js';
+import { countingWorkflow, deliveryDimensions } from '../lib/services/metrics.js';
 import type { WebhookDeps } from '../lib/services/types.js';
 import { handleWebhook } from '../lib/services/webhook.js';
+import { createObservability, type Observability } from './observability.js';
 
 /**
  * GitLab's webhooks on AWS: an HTTP API (payload v2, same shape as a Function URL event) in front
@@ -63,12 +67,26 @@ export async function depsFromEnv(env: Env, overrides: Partial<WebhookDeps> = {}
   };
 }
 
-/** Lambda's handler for webhook events, with its dependencies built once per cold start. */
+/**
+ * Lambda's handler for webhook events, with its dependencies built once per cold start. With
+ * `observability`, each delivery is logged under its delivery key and counted by outcome.
+ */
 export function createWebhookHandler(
   buildDeps: () => Promise<WebhookDeps>,
-): (event: unknown) => Promise<APIGatewayProxyStructuredResultV2> {
+  observability?: Observability,
+): (event: unknown, context?: Context) => Promise<APIGatewayProxyStructuredResultV2> {
   let deps: Promise<WebhookDeps> | undefined;
-  return async (event) => {
+  const answer = async (ready: WebhookDeps, headers: Record<string, string | undefined>, raw: Buffer) => {
+    const reply = await handleWebhook(ready, { headers, body: raw });
+    ready.logger.info('delivery answered', { status: reply.status, outcome: reply.body.status });
+    observability?.metrics.count('Deliveries', 1, deliveryDimensions(reply));
+    return {
+      statusCode: reply.status,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(reply.body),
+    };
+  };
+  return async (event, context) => {
     // A failed start (secret unreadable) is not cached, so the next delivery tries again.
     deps ??= buildDeps().catch((err: unknown) => {
       deps = undefined;
@@ -82,14 +100,18 @@ export function createWebhookHandler(
     const lowerCase: Record<string, string | undefined> = {};
     for (const [name, value] of Object.entries(headers)) lowerCase[name.toLowerCase()] = value;
     const raw = Buffer.from(body ?? '', isBase64Encoded ? 'base64' : 'utf8');
-    const answer = await handleWebhook(ready, { headers: lowerCase, body: raw });
-    return {
-      statusCode: answer.status,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(answer.body),
-    };
+    if (!observability) return answer(ready, lowerCase, raw);
+    return observability.invoke(context, { deliveryKey: deliveryKey(lowerCase, raw) }, () =>
+      answer(ready, lowerCase, raw),
+    );
   };
 }
 
+const observability = createObservability('webhook');
+
 /** The deployed entry point. */
-export const handler = createWebhookHandler(() => depsFromEnv(process.env));
+export const handler = createWebhookHandler(async () => {
+  const env = parseFunctionEnv('webhook', process.env);
+  const deps = await depsFromEnv(env, { logger: observability.logger });
+  return { ...deps, workflow: countingWorkflow(deps.workflow, observability.metrics) };
+}, observability);

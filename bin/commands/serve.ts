@@ -3,6 +3,7 @@ import { loadLocalSettings } from '../../lib/adapters/config/load.js';
 import { HackerOneClient } from '../../lib/adapters/hackerone/client.js';
 import type { SecrelConfig } from '../../lib/core/config.js';
 import type { LocalRuntime } from '../../lib/local/runtime.js';
+import { removeServerFile, writeServerFile } from '../../lib/local/server-file.js';
 import type { HackerOne } from '../../lib/ports.js';
 import {
   EXIT_FAILURE,
@@ -73,7 +74,7 @@ function hackerOneFor(config: SecrelConfig, env: NodeJS.ProcessEnv): { hackerone
 /** What `secrel serve` prints once it listens: the URLs and how to point GitLab at it. */
 export function startupText(
   runtime: LocalRuntime,
-  settings: { source: string; hasToken: boolean; speed: number },
+  settings: { source: string; hasToken: boolean; speed: number; releaseLabel: string },
 ): string {
   const lines = [
     `secrel is running (config ${settings.source}, data in ${runtime.dataDir})`,
@@ -101,7 +102,12 @@ export function startupText(
     lines.push(`The release clock runs ${settings.speed} times faster than real time.`, '');
   if (runtime.resumed.length > 0)
     lines.push(`Resumed ${runtime.resumed.length} release(s) in flight: ${runtime.resumed.join(', ')}`, '');
-  lines.push('Press Ctrl-C to stop.');
+  lines.push(
+    `A release starts when a confidential issue gets the label "${settings.releaseLabel}".`,
+    'To watch a whole release without GitLab, run: npm run demo',
+    '',
+    'Press Ctrl-C to stop.',
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -179,12 +185,19 @@ export async function run(argv: readonly string[], output: Output = processOutpu
       signals.dispose();
       throw error;
     }
+    writeServerFile(runtime.dataDir, runtime.url);
     output.out(
-      startupText(runtime, { source: settings.source, hasToken: !!settings.secrets.gitlabToken, speed }),
+      startupText(runtime, {
+        source: settings.source,
+        hasToken: !!settings.secrets.gitlabToken,
+        speed,
+        releaseLabel: settings.config.releaseLabel,
+      }),
     );
     const signal = await signals.first;
     output.out(`\n${signal}: stopping (releases in flight resume on the next start)…\n`);
     try {
+      removeServerFile(runtime.dataDir);
       await runtime.stop();
     } finally {
       signals.dispose();

@@ -1,4 +1,6 @@
+import { resolve } from 'node:path';
 import * as z from 'zod';
+import { readServerUrl } from '../../lib/local/server-file.js';
 import {
   EXIT_FAILURE,
   EXIT_OK,
@@ -24,7 +26,8 @@ Without a release id, lists the releases. With one, shows its schedule (UTC), th
 versions by stage, the gates, its tasks by phase and the latest timeline entries.
 
 options:
-  --url <url>   the running secrel (default http://127.0.0.1:$PORT or :3000)
+  --url <url>   the running secrel (default http://127.0.0.1:$PORT, else the address
+                \`secrel serve\` recorded in $SECREL_DATA_DIR or .secrel/, else :3000)
   --json        print the API's JSON
   -h, --help    print this help
 `;
@@ -152,6 +155,25 @@ export function statusText(view: StatusView, timelineLines = 10): string {
   return `${out.join('\n')}\n`;
 }
 
+/** Where to ask: `--url`, else `PORT`, else what `secrel serve` recorded in its data folder, else :3000. */
+export function statusBaseUrl(
+  url: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+  cwd: string = process.cwd(),
+): string {
+  const base =
+    url ??
+    (env.PORT ? `http://127.0.0.1:${env.PORT}` : undefined) ??
+    readServerUrl(resolve(cwd, env.SECREL_DATA_DIR ?? '.secrel')) ??
+    'http://127.0.0.1:3000';
+  return base.replace(/\/+$/, '');
+}
+
+/** True when nothing listens at the address (refused, unreachable), as opposed to a bad answer. */
+function nothingAnswers(error: unknown): boolean {
+  return error instanceof TypeError && error.message === 'fetch failed';
+}
+
 async function getJson(url: string): Promise<unknown> {
   const res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
   if (res.status === 404) throw new Error(`${new URL(url).pathname}: not found`);
@@ -174,7 +196,7 @@ export async function run(argv: readonly string[], output: Output = processOutpu
     );
     if (!line) return EXIT_OK;
     const { values, positionals } = line;
-    const base = (values.url ?? `http://127.0.0.1:${process.env.PORT ?? '3000'}`).replace(/\/+$/, '');
+    const base = statusBaseUrl(values.url, process.env);
     const [releaseId] = positionals;
     try {
       if (releaseId === undefined) {
@@ -207,6 +229,12 @@ export async function run(argv: readonly string[], output: Output = processOutpu
       );
       return EXIT_OK;
     } catch (error) {
+      if (nothingAnswers(error)) {
+        output.err(
+          `secrel status: nothing answers at ${base}. Start secrel with \`npm start\`, or point at a running one with --url <url>.\n`,
+        );
+        return EXIT_FAILURE;
+      }
       output.err(`secrel status: cannot read ${base}: ${firstLine(error)}\n`);
       return EXIT_FAILURE;
     }

@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import type { FunctionEnv } from '../core/function-env.js';
 import { SecrelFunction } from './lambda-function.js';
 import type { ReleaseSecrets } from './secrets.js';
 import type { SecretKind } from './settings.js';
@@ -50,7 +51,7 @@ export class ActionFunctions extends Construct {
         ...props.environment,
         STATE_MACHINE_ARN: props.stateMachine.stateMachineArn,
         ...(props.hackeroneApiIdentifier ? { HACKERONE_API_IDENTIFIER: props.hackeroneApiIdentifier } : {}),
-      },
+      } satisfies Partial<FunctionEnv<'actions'>>,
     });
     this.actions = actions.fn;
     props.table.grantReadWriteTo(this.actions);
@@ -63,7 +64,10 @@ export class ActionFunctions extends Construct {
       stage: props.stage,
       memorySize: 256,
       timeout: Duration.seconds(30),
-      environment: { ...props.environment, STATE_MACHINE_ARN: props.stateMachine.stateMachineArn },
+      environment: {
+        ...props.environment,
+        STATE_MACHINE_ARN: props.stateMachine.stateMachineArn,
+      } satisfies Partial<FunctionEnv<'gate'>>,
     });
     this.gate = gate.fn;
     props.table.grantReadWriteTo(this.gate);

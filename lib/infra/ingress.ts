@@ -7,6 +7,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import type { FunctionEnv } from '../core/function-env.js';
 import { SecrelFunction } from './lambda-function.js';
 import { nagArn } from './nag.js';
 import type { ReleaseSecrets } from './secrets.js';
@@ -71,7 +72,7 @@ export class Ingress extends Construct {
         ...props.environment,
         STATE_MACHINE_ARN: props.stateMachine.stateMachineArn,
         ACTIONS_FUNCTION_NAME: props.actions.functionName,
-      },
+      } satisfies Partial<FunctionEnv<'webhook'>>,
       reservedConcurrentExecutions: props.reservedConcurrency,
     });
     this.webhook = webhook.fn;

@@ -13,6 +13,7 @@ import {
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { RUNTIME_ENV } from '../core/function-env.js';
 
 /** The project root, where `lambdas/` and `package-lock.json` live. */
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -33,7 +34,10 @@ export interface SecrelFunctionProps {
   readonly memorySize: number;
   readonly timeout: Duration;
   readonly stage: string;
-  /** Variables every handler reads (table name, config, ...); secrets are added by the secrets construct. */
+  /**
+   * Variables its handler reads (`lib/core/function-env.ts` names them all); the fixed Powertools
+   * and Node.js ones are added here, secret ARNs by the secrets construct.
+   */
   readonly environment: Readonly<Record<string, string>>;
   /** Caps how many copies may run at once; unset leaves the account's pool. */
   readonly reservedConcurrentExecutions?: number;
@@ -81,8 +85,7 @@ export class SecrelFunction extends Construct {
       reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       environment: {
         ...props.environment,
-        POWERTOOLS_SERVICE_NAME: 'secrel',
-        NODE_OPTIONS: '--enable-source-maps',
+        ...RUNTIME_ENV,
       },
       bundling: {
         format: OutputFormat.ESM,
@@ -94,6 +97,9 @@ export class SecrelFunction extends Construct {
         // ESM bundles have no `require`; a CommonJS dependency that calls it needs this shim.
         banner:
           "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        // gitbeaker imports two classes from rate-limiter-flexible, whose index loads every store it
+        // supports (65 KB); the alias bundles just those two classes (see the file).
+        esbuildArgs: { '--alias:rate-limiter-flexible': './lambdas/bundling/rate-limiter-flexible.cjs' },
         forceDockerBundling: false,
       },
     });

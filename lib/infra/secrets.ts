@@ -3,18 +3,13 @@ import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { type ISecret, Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { SECRET_ARN_VARIABLES } from '../core/function-env.js';
 import { nagArn } from './nag.js';
 import { defaultSecretName } from './naming.js';
 import type { SecretKind } from './settings.js';
 
 /** The environment variable through which a handler learns each secret's ARN (the handlers' contract). */
-export const SECRET_ENV_VARS: Readonly<Record<SecretKind, string>> = {
-  webhookSecret: 'SECREL_WEBHOOK_SECRET_ARN',
-  signingKey: 'SECREL_SIGNING_KEY_ARN',
-  gitlabToken: 'GITLAB_TOKEN_SECRET_ARN',
-  hackeroneToken: 'HACKERONE_TOKEN_SECRET_ARN',
-  versionServerToken: 'VERSION_SERVER_TOKEN_SECRET_ARN',
-};
+export const SECRET_ENV_VARS: Readonly<Record<SecretKind, string>> = SECRET_ARN_VARIABLES;
 
 const DESCRIPTIONS: Readonly<Record<SecretKind, string>> = {
   webhookSecret: 'GitLab webhook secret token; comma-separated values during rotation',

@@ -1,10 +1,12 @@
 import { ArnFormat, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
+import type { FunctionEnv } from '../core/function-env.js';
 import { ActionFunctions } from './actions.js';
 import { ReleaseAlarms } from './alarms.js';
 import { Ingress } from './ingress.js';
 import { stateMachineName } from './naming.js';
+import { OperationsDashboard } from './operations-dashboard.js';
 import { ReleaseSecrets } from './secrets.js';
 import type { InfraSettings, SecretKind } from './settings.js';
 import { ReleaseTable } from './table.js';
@@ -21,7 +23,10 @@ export interface SecrelStackProps extends StackProps {
   readonly config: { readonly hackerone?: unknown; readonly versionServer?: unknown };
 }
 
-/** secrel on AWS: table, secrets, ingress, action functions, the release state machine, alarms. */
+/**
+ * secrel on AWS: table, secrets, ingress, action functions, the release state machine, alarms and
+ * the operations dashboard.
+ */
 export class SecrelStack extends Stack {
   readonly table: ReleaseTable;
   readonly secrets: ReleaseSecrets;
@@ -29,6 +34,7 @@ export class SecrelStack extends Stack {
   readonly functions: ActionFunctions;
   readonly workflow: ReleaseWorkflow;
   readonly alarms: ReleaseAlarms;
+  readonly operations: OperationsDashboard;
 
   constructor(scope: Construct, id: string, props: SecrelStackProps) {
     super(scope, id, props);
@@ -60,7 +66,7 @@ export class SecrelStack extends Stack {
     const environment = {
       TABLE_NAME: this.table.table.tableName,
       SECREL_CONFIG_JSON: JSON.stringify(config),
-    };
+    } satisfies Partial<FunctionEnv<'gate'>>;
 
     this.functions = new ActionFunctions(this, 'Functions', {
       stage,
@@ -102,6 +108,18 @@ export class SecrelStack extends Stack {
       alarmEmail: settings.alarmEmail,
     });
 
+    this.operations = new OperationsDashboard(this, 'Operations', {
+      stage,
+      api: this.ingress.api,
+      stateMachine: this.workflow.stateMachine,
+      functions: {
+        webhook: this.ingress.webhook,
+        actions: this.functions.actions,
+        gate: this.functions.gate,
+      },
+      alarms: this.alarms.alarms,
+    });
+
     new CfnOutput(this, 'WebhookUrl', {
       value: this.ingress.webhookUrl,
       description: "Paste into the GitLab project's Settings > Webhooks > URL",
@@ -116,5 +134,9 @@ export class SecrelStack extends Stack {
     new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
     new CfnOutput(this, 'TableName', { value: this.table.table.tableName });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
+    new CfnOutput(this, 'OperationsDashboardUrl', {
+      value: this.operations.url,
+      description: 'CloudWatch dashboard: alarms, ingress, executions, actions, late tasks',
+    });
   }
 }

@@ -169,7 +169,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       webhook,
       host: options.host,
       port: options.port,
-      routes: [dashboardRoute()],
+      routes: [dashboardRoute({ releaseLabel: options.config.releaseLabel })],
       releaseView: (state, timeline) =>
         buildReleaseView(state, timeline, {
           playbook,

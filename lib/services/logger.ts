@@ -1,7 +1,7 @@
 /**
  * A tiny structured logger. Callers pass only safe fields (ids, kinds, statuses, counts):
  * it has no way to print a body, and string fields are cut short so a stray payload cannot
- * spill into the log (DESIGN.md §4.5).
+ * spill into the log.
  */
 
 /** Values a log line may carry. */
@@ -15,11 +15,12 @@ export interface Logger {
 }
 
 /** Longest string field written; ids and reasons fit, a payload does not. */
-const MAX_FIELD_LENGTH = 200;
+export const MAX_FIELD_LENGTH = 200;
 
 type Level = 'info' | 'warn' | 'error';
 
-function clip(fields: LogFields | undefined): Record<string, string | number | boolean> {
+/** The fields as written: undefined dropped, strings cut to {@link MAX_FIELD_LENGTH}. */
+export function clipFields(fields: LogFields | undefined): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
   for (const [name, value] of Object.entries(fields ?? {})) {
     if (value === undefined) continue;
@@ -37,7 +38,7 @@ export function createLogger(
   write: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
 ): Logger {
   const log = (level: Level, message: string, fields?: LogFields): void => {
-    write(JSON.stringify({ level, time: new Date().toISOString(), service, message, ...clip(fields) }));
+    write(JSON.stringify({ level, time: new Date().toISOString(), service, message, ...clipFields(fields) }));
   };
   return {
     info: (message, fields) => log('info', message, fields),

@@ -11,6 +11,7 @@ import type {
   Workflow,
 } from '../ports.js';
 import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
 
 /**
  * What the actions and gate handlers receive: the same bundle on Lambda (built once per cold
@@ -32,6 +33,8 @@ export interface RuntimeDeps {
   readonly versionServer?: VersionServer;
   /** Absent when `hackerone` is not configured: HackerOne follow-ups are then skipped. */
   readonly hackerone?: HackerOne;
+  /** Counts for the operations dashboard; absent in local mode. */
+  readonly metrics?: Metrics;
 }
 
 /** The playbook a deployment runs: the one in config when given, else the seed process. */

@@ -99,7 +99,9 @@ describe('secrel status', () => {
     const { code, stderr } = await runSecrel(['status', '--url', `http://127.0.0.1:${port}`]);
     expect(code).toBe(1);
     expect(stderr.trim().split('\n')).toHaveLength(1);
-    expect(stderr).toContain(`cannot read http://127.0.0.1:${port}`);
+    // Nothing listens there: the line says so and how to point status at a running secrel.
+    expect(stderr).toContain(`nothing answers at http://127.0.0.1:${port}`);
+    expect(stderr).toContain('--url');
   });
 
   it('exits non-zero with one line for a URL that is not one', { timeout: 30_000 }, async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ACTIONS_NEEDS } from '../../lambdas/actions.js';
 import { gitlabWithoutToken, runtimeDepsFromEnv } from '../../lambdas/runtime-deps.js';
 import { silentLogger } from '../../lib/services/logger.js';
 import { exampleConfig } from '../e2e/ingress-harness.js';
@@ -19,11 +20,13 @@ describe('Lambda runtime dependencies', () => {
   });
 
   it('refuse to build for the actions function without a GitLab token or the state machine ARN', async () => {
-    await expect(runtimeDepsFromEnv(base, silentLogger)).rejects.toThrow(/GITLAB_TOKEN_SECRET_ARN/);
-    const { STATE_MACHINE_ARN: _, ...withoutArn } = base;
-    await expect(runtimeDepsFromEnv({ ...withoutArn, GITLAB_TOKEN: 't' }, silentLogger)).rejects.toThrow(
-      /STATE_MACHINE_ARN/,
+    await expect(runtimeDepsFromEnv(base, silentLogger, ACTIONS_NEEDS)).rejects.toThrow(
+      /GITLAB_TOKEN_SECRET_ARN/,
     );
+    const { STATE_MACHINE_ARN: _, ...withoutArn } = base;
+    await expect(
+      runtimeDepsFromEnv({ ...withoutArn, GITLAB_TOKEN: 't' }, silentLogger, ACTIONS_NEEDS),
+    ).rejects.toThrow(/STATE_MACHINE_ARN/);
   });
 
   it('warn, without values, that HackerOne follow-ups are skipped when its identifier or token is missing', async () => {
@@ -32,7 +35,7 @@ describe('Lambda runtime dependencies', () => {
       ...silentLogger,
       warn: (message: string, fields?: unknown) => void warnings.push({ message, fields }),
     };
-    const deps = await runtimeDepsFromEnv({ ...base, GITLAB_TOKEN: 'glpat-secret' }, logger);
+    const deps = await runtimeDepsFromEnv({ ...base, GITLAB_TOKEN: 'glpat-secret' }, logger, ACTIONS_NEEDS);
     expect(deps.hackerone).toBeUndefined();
     expect(warnings).toEqual([
       { message: expect.stringContaining('HackerOne'), fields: { token: false, identifier: false } },

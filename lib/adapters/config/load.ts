@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseConfig, type SecrelConfig } from '../../core/config.js';
+import { SECRET_ARN_VARIABLES } from '../../core/function-env.js';
 
 /**
  * Where secrel's settings come from (DESIGN.md §8). The config file holds no secret; secrets
@@ -110,9 +111,9 @@ export async function loadAwsSettings(env: Env, readSecret: SecretReader): Promi
     return arn ? await readSecret(arn) : env[plainName];
   };
   const [webhook, signing, token] = await Promise.all([
-    read('SECREL_WEBHOOK_SECRET_ARN', 'SECREL_WEBHOOK_SECRET'),
-    read('SECREL_SIGNING_KEY_ARN', 'SECREL_SIGNING_KEY'),
-    read('GITLAB_TOKEN_SECRET_ARN', 'GITLAB_TOKEN'),
+    read(SECRET_ARN_VARIABLES.webhookSecret, 'SECREL_WEBHOOK_SECRET'),
+    read(SECRET_ARN_VARIABLES.signingKey, 'SECREL_SIGNING_KEY'),
+    read(SECRET_ARN_VARIABLES.gitlabToken, 'GITLAB_TOKEN'),
   ]);
   return {
     config,

@@ -16,11 +16,20 @@ const FILES: Readonly<Record<string, { readonly file: string; readonly type: str
   '/dashboard/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
 };
 
+/** The page with the configured release label in its empty-state text (HTML-escaped). */
+function withReleaseLabel(page: Buffer, label = 'the release label'): Buffer {
+  const escaped = label.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return Buffer.from(page.toString('utf8').replaceAll('{{releaseLabel}}', escaped));
+}
+
 /**
  * The dashboard as a route of the local HTTP server. Files are read once and kept; the page is
  * strict about what it may load (its own origin only), so even a bug cannot pull in a script.
  */
-export function dashboardRoute(staticDir: string = STATIC_DIR): RouteHandler {
+export function dashboardRoute(
+  options: { readonly releaseLabel?: string; readonly staticDir?: string } = {},
+): RouteHandler {
+  const staticDir = options.staticDir ?? STATIC_DIR;
   const cache = new Map<string, Buffer>();
   return async (req, res, url) => {
     const entry = Object.hasOwn(FILES, url.pathname) ? FILES[url.pathname] : undefined;
@@ -28,6 +37,7 @@ export function dashboardRoute(staticDir: string = STATIC_DIR): RouteHandler {
     let body = cache.get(entry.file);
     if (!body) {
       body = await readFile(`${staticDir}${entry.file}`);
+      if (entry.file === 'index.html') body = withReleaseLabel(body, options.releaseLabel);
       cache.set(entry.file, body);
     }
     res.writeHead(200, {

@@ -104,6 +104,7 @@ export async function escalate(deps: RuntimeDeps, releaseId: string, gate: GateI
       deps,
       { releaseId, action: 'escalate', subject: `${gate}@${toStepTimestamp(missed)}` },
       async (parts) => {
+        deps.metrics?.count('TasksLate', left.open.length, { gate });
         await parts.part(
           'comment',
           async () => (await deps.gitlab.createIssueNote(issue.projectId, issue.iid, body)).id,
