@@ -175,6 +175,10 @@ export interface PlannedFailure {
   /** How many matching calls fail; `Infinity` for a permanent failure. */
   readonly times: number;
   readonly body?: unknown;
+  /** `Retry-After` header sent with the failure (seconds or an HTTP date), as GitLab does with 429. */
+  readonly retryAfter?: string;
+  /** Answer only after this many ms (a call the client gives up on first is a timeout). */
+  readonly delayMs?: number;
 }
 
 /** Keeps planned failures and consumes them as matching calls arrive. */
