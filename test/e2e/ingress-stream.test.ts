@@ -4,7 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ReleaseState } from '../../lib/core/types/release.js';
 import { sendRaw } from '../support/raw-http.js';
 import { gitlabHeaders, type IngressHarness, startIngressHarness } from './ingress-harness.js';
-import { disorderly, releaseEvents, releaseStart, type StreamDelivery } from './support/release-stream.js';
+import {
+  comparable,
+  disorderly,
+  releaseEvents,
+  releaseStart,
+  type StreamDelivery,
+} from './support/release-stream.js';
 
 /**
  * Duplicates and ordering: 1,000 deliveries for one release (every handled kind, 30 % of them
@@ -134,21 +140,6 @@ async function releaseOf(h: IngressHarness): Promise<ReleaseState> {
   const state = await h.store.get(RELEASE_ID);
   if (!state) throw new Error('release missing');
   return state;
-}
-
-/**
- * A state field as compared. Excluded or normalised, each because it depends on delivery order
- * and nothing else:
- * - `revision` counts stored changes; a stale event that arrives late changes nothing, so the
- *   same final state is reached in fewer (or, with resends in one batch, differently grouped) writes;
- * - `handledNotes` remembers which comments were answered in the order they arrived; which ones
- *   (the set) is what makes a resend answer once, so it is compared sorted.
- */
-function comparable(field: string, state: ReleaseState): unknown {
-  const value = (state as unknown as Record<string, unknown>)[field];
-  if (field === 'revision') return typeof value;
-  if (field === 'handledNotes') return [...((value as number[] | undefined) ?? [])].sort((a, b) => a - b);
-  return value;
 }
 
 /**

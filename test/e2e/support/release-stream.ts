@@ -1,3 +1,4 @@
+import type { ReleaseState } from '../../../lib/core/types/release.js';
 import { loadFixture } from '../../fixtures/gitlab/index.js';
 
 /**
@@ -220,4 +221,19 @@ export function disorderly(
     i += size;
   }
   return bursts;
+}
+
+/**
+ * A state field as compared. Excluded or normalised, each because it depends on delivery order
+ * and nothing else:
+ * - `revision` counts stored changes; a stale event that arrives late changes nothing, so the
+ *   same final state is reached in fewer (or, with resends in one batch, differently grouped) writes;
+ * - `handledNotes` remembers which comments were answered in the order they arrived; which ones
+ *   (the set) is what makes a resend answer once, so it is compared sorted.
+ */
+export function comparable(field: string, state: ReleaseState): unknown {
+  const value = (state as unknown as Record<string, unknown>)[field];
+  if (field === 'revision') return typeof value;
+  if (field === 'handledNotes') return [...((value as number[] | undefined) ?? [])].sort((a, b) => a - b);
+  return value;
 }
