@@ -31,7 +31,7 @@ import type { SectionResult } from './run.js';
  * bare TransactWriteItems against DynamoDB Local for comparison. Bounded in count and time.
  */
 
-const N = Number(process.env.BENCH_N ?? 2000);
+const N = Number(process.env.BENCH_N ?? 1500);
 /**
  * Concurrencies to measure, each in a run of its own: 1 is one delivery at a time; 4 is a busy
  * GitLab's handful of webhook workers; 16 a burst well past it, where DynamoDB Local on two cores
