@@ -118,22 +118,33 @@ interface StopSignals {
 }
 
 /**
+ * How long after the first signal a repeat still counts as the same Ctrl-C. The terminal sends
+ * SIGINT to the whole foreground group, and `npm start` and `tsx` each pass it on to their child
+ * as well, so one key press reaches this process two or three times within milliseconds.
+ */
+export const REPEAT_SIGNAL_WINDOW_MS = 1_000;
+
+/**
  * Listens for SIGINT and SIGTERM until disposed. The first starts an orderly stop; a second one
- * (a person pressing Ctrl-C again) exits at once, and DynamoDB Local is killed on the way out.
- * Staying subscribed also tells DynamoDB Local's own guard that the stop is handled here.
+ * (a person pressing Ctrl-C again, later than {@link REPEAT_SIGNAL_WINDOW_MS}) exits at once, and
+ * DynamoDB Local is killed on the way out. Staying subscribed also tells DynamoDB Local's own
+ * guard that the stop is handled here.
  */
 function stopSignals(output: Output): StopSignals {
   let received: NodeJS.Signals | undefined;
+  let receivedAt = 0;
   let resolveFirst: (signal: NodeJS.Signals) => void = () => {};
   const first = new Promise<NodeJS.Signals>((resolve) => {
     resolveFirst = resolve;
   });
   const on = (signal: NodeJS.Signals): void => {
+    if (received && Date.now() - receivedAt < REPEAT_SIGNAL_WINDOW_MS) return;
     if (received) {
       output.err(`${signal} again: exiting without waiting for the executions to stop\n`);
       process.exit(EXIT_FAILURE);
     }
     received = signal;
+    receivedAt = Date.now();
     resolveFirst(signal);
   };
   process.on('SIGINT', on);

@@ -1,4 +1,6 @@
 import type { SecrelConfig } from './config.js';
+import { mentionedIssues } from './mentioned-issues.js';
+import { environmentKind } from './signals.js';
 import type { GitLabEvent } from './types/events.js';
 import type { ReleaseState } from './types/release.js';
 
@@ -20,15 +22,29 @@ export const routingKey = {
 const MR_REF = /^refs\/merge-requests\/(\d+)\//;
 
 /**
- * The keys an event can be found by. `project:` keys reach every active release of the project:
- * an MR may reference a release issue before the release knows it, and deployments name no release.
+ * The keys an event can be found by: what the event itself names. An MR a release does not know
+ * yet is found through the issues its text references (the release owns its issues' keys), so an
+ * MR event costs the same however many releases are active. Deployments name no release: only
+ * those to an environment that can prove a task reach the project's active releases
+ * (`project:` keys); review apps and the like reach none.
+ *
+ * Without `config`, an MR's references cannot be resolved to projects and it falls back to its
+ * `project:` key (reaching every active release of the project).
  */
-export function eventRoutingKeys(event: GitLabEvent): string[] {
+export function eventRoutingKeys(
+  event: GitLabEvent,
+  config?: Pick<SecrelConfig, 'gitlab' | 'projects'>,
+): string[] {
   switch (event.kind) {
     case 'issue':
       return [routingKey.issue(event.projectId, event.iid)];
-    case 'merge_request':
-      return [routingKey.mergeRequest(event.projectId, event.iid), routingKey.project(event.projectId)];
+    case 'merge_request': {
+      const own = routingKey.mergeRequest(event.projectId, event.iid);
+      if (!config) return [own, routingKey.project(event.projectId)];
+      const text = `${event.title}\n${event.description}`;
+      const issues = mentionedIssues(text, event.projectId, config, event.projectPath);
+      return [own, ...issues.map((issue) => routingKey.issue(issue.projectId, issue.iid))];
+    }
     case 'pipeline': {
       const keys = [routingKey.ref(event.projectId, event.ref)];
       const mrIid = MR_REF.exec(event.ref)?.[1];
@@ -44,7 +60,7 @@ export function eventRoutingKeys(event: GitLabEvent): string[] {
         return [routingKey.mergeRequest(event.projectId, event.noteableIid)];
       return [];
     case 'deployment':
-      return [routingKey.project(event.projectId)];
+      return environmentKind(event.environment) === undefined ? [] : [routingKey.project(event.projectId)];
     case 'release':
     case 'tag_push':
       return [];

@@ -49,7 +49,7 @@ function pathFor(store: ReleaseStore): IngressPath {
 /** Releases an event belongs to: those its routing keys point at, or the one it starts. */
 async function releasesOf(deps: IngressDeps, routes: RoutingCache, event: GitLabEvent): Promise<string[]> {
   const resolved = await Promise.all(
-    eventRoutingKeys(event).map((key) => routes.resolve(key, (k) => deps.store.resolve(k))),
+    eventRoutingKeys(event, deps.config).map((key) => routes.resolve(key, (k) => deps.store.resolve(k))),
   );
   const ids = new Set(resolved.flat());
   // A labelled confidential issue with no release yet starts one; its id is derived from the issue.

@@ -22,6 +22,7 @@ import { RecordingEffectDispatcher } from '../../lib/services/effects.js';
 import { releaseDeliveryKey } from '../../lib/services/ingest.js';
 import { silentLogger } from '../../lib/services/logger.js';
 import type { WebhookDeps } from '../../lib/services/types.js';
+import { record } from './results.js';
 import type { SectionResult } from './run.js';
 
 /**
@@ -30,12 +31,13 @@ import type { SectionResult } from './run.js';
  * bare TransactWriteItems against DynamoDB Local for comparison. Bounded in count and time.
  */
 
-const N = Number(process.env.BENCH_N ?? 2000);
+const N = Number(process.env.BENCH_N ?? 1500);
 /**
- * Concurrencies to measure, each in a run of its own: 4 is a busy GitLab's handful of webhook
- * workers; 16 a burst well past it, where DynamoDB Local on two cores is itself the bottleneck.
+ * Concurrencies to measure, each in a run of its own: 1 is one delivery at a time; 4 is a busy
+ * GitLab's handful of webhook workers; 16 a burst well past it, where DynamoDB Local on two cores
+ * is itself the bottleneck.
  */
-const CONCURRENCIES = (process.env.BENCH_C ?? '4,16').split(',').map(Number);
+const CONCURRENCIES = (process.env.BENCH_C ?? '1,4,16').split(',').map(Number);
 /**
  * Unmeasured transactions first: DynamoDB Local is a JVM, and for its first thousand or so requests
  * the JIT is still compiling. Measured cold, ingress (which runs first) paid for it and bare did not.
@@ -44,6 +46,13 @@ const WARMUP = Number(process.env.BENCH_WARMUP ?? 1500);
 const MAX_SECONDS = Number(process.env.BENCH_MAX_SECONDS ?? 120);
 const SECRET = 'bench-webhook-secret';
 const RELEASE = '42-77';
+const READ_COMMANDS = new Set([
+  'GetItemCommand',
+  'QueryCommand',
+  'ScanCommand',
+  'BatchGetItemCommand',
+  'TransactGetItemsCommand',
+]);
 const WRITE_COMMANDS = new Set([
   'PutItemCommand',
   'UpdateItemCommand',
@@ -146,8 +155,31 @@ function headers(header: string, key: string): Record<string, string> {
 }
 
 /** Counts write requests and keeps their inputs, so the bare run can replay the same items. */
-function countWrites(client: DynamoDBClient) {
-  const seen = { writes: 0, recording: false, items: [] as TransactWriteItem[][] };
+export function countWrites(client: DynamoDBClient) {
+  const seen = { writes: 0, reads: 0, rcu: 0, wcu: 0, recording: false, items: [] as TransactWriteItem[][] };
+  // Asks every request for its consumed capacity and adds it up (initialize: before serialising).
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (!seen.recording) return next(args);
+      const name = context.commandName ?? '';
+      if (READ_COMMANDS.has(name)) seen.reads++;
+      (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity = 'TOTAL';
+      const result = await next(args);
+      const consumed = (result.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
+      for (const c of (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) as {
+        CapacityUnits?: number;
+        ReadCapacityUnits?: number;
+        WriteCapacityUnits?: number;
+      }[]) {
+        const read = c.ReadCapacityUnits ?? (READ_COMMANDS.has(name) ? (c.CapacityUnits ?? 0) : 0);
+        const write = c.WriteCapacityUnits ?? (WRITE_COMMANDS.has(name) ? (c.CapacityUnits ?? 0) : 0);
+        seen.rcu += read;
+        seen.wcu += write;
+      }
+      return result;
+    },
+    { step: 'initialize', name: 'benchCapacityCounter' },
+  );
   client.middlewareStack.add(
     (next, context) => async (args) => {
       if (seen.recording && WRITE_COMMANDS.has(context.commandName ?? '')) {
@@ -371,6 +403,8 @@ async function runIngressAt(C: number): Promise<SectionResult> {
     const timeline = (await server.store.timeline(RELEASE)).length;
 
     const p50 = percentile(ingress.latencies, 50);
+    const p95 = percentile(ingress.latencies, 95);
+    const bareP95 = percentile(bareRun.latencies, 95);
     const p99 = percentile(ingress.latencies, 99);
     const bareP50 = percentile(bareRun.latencies, 50);
     const bareP99 = percentile(bareRun.latencies, 99);
@@ -420,7 +454,57 @@ async function runIngressAt(C: number): Promise<SectionResult> {
     console.log(
       `goal nothing lost or doubled: ${mark(correct)}${complete ? '' : ' (time limit reached before all deliveries)'}`,
     );
-    return { goalsHeld: goals.p99 && goals.rate && goals.writes && correct, correct };
+    console.log(
+      `reads:        ${counter.reads} DynamoDB read requests, ${(counter.reads / Math.max(1, accepted)).toFixed(3)} per accepted event; capacity ${(counter.rcu / Math.max(1, accepted)).toFixed(2)} RCU + ${(counter.wcu / Math.max(1, accepted)).toFixed(2)} WCU per accepted event`,
+    );
+    // Issue #12's goals: at C=4 p99 <= 1.5x bare and rate >= 1.0x bare; at C=16 rate >= 1.5x bare.
+    const section = `ingress C=${C}`;
+    const bareMs = (name: string, value: number) => ({ name: `bare ${name}`, value, unit: 'ms' });
+    record({ section, name: 'ack p50', value: p50, unit: 'ms', comparison: bareMs('p50', bareP50) });
+    record({ section, name: 'ack p95', value: p95, unit: 'ms', comparison: bareMs('p95', bareP95) });
+    const p99Goal = C === 4 ? p99 <= 1.5 * bareP99 : undefined;
+    record({
+      section,
+      name: 'ack p99',
+      value: p99,
+      unit: 'ms',
+      comparison: bareMs('p99', bareP99),
+      ...(C === 4 ? { goal: '<= 1.5x bare p99', holds: p99Goal } : {}),
+    });
+    const rateFactor = C === 4 ? 1.0 : C === 16 ? 1.5 : undefined;
+    record({
+      section,
+      name: 'accepted events/s',
+      value: rate,
+      unit: '/s',
+      comparison: { name: 'bare txn/s', value: bareRate, unit: '/s' },
+      ...(rateFactor !== undefined
+        ? { goal: `>= ${rateFactor.toFixed(1)}x bare`, holds: rate >= rateFactor * bareRate }
+        : {}),
+    });
+    const per = (value: number) => value / Math.max(1, accepted);
+    record({
+      section,
+      name: 'write requests / event',
+      value: per(counter.writes),
+      unit: '',
+      goal: '<= 1',
+      holds: goals.writes,
+    });
+    record({ section, name: 'read requests / event', value: per(counter.reads), unit: '' });
+    record({ section, name: 'consumed WCU / event', value: per(counter.wcu), unit: 'WCU' });
+    record({ section, name: 'consumed RCU / event', value: per(counter.rcu), unit: 'RCU' });
+    record({
+      section,
+      name: 'lost or doubled',
+      value: correct ? 0 : 1,
+      unit: correct ? '(none)' : '(see log)',
+      goal: 'none',
+      holds: correct,
+      note: `${once}/${sent} recorded once, ${duplicates}/${resent.length} resends refused`,
+    });
+    const issueGoals = (p99Goal ?? true) && (rateFactor === undefined || rate >= rateFactor * bareRate);
+    return { goalsHeld: issueGoals && goals.writes && correct, correct };
   } finally {
     await server.http.close();
     raw.destroy();

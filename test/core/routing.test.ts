@@ -19,7 +19,10 @@ describe('keys an event can be found by', () => {
     expect(eventRoutingKeys(issueEvent({ iid: 90 }))).toEqual(['issue:42:90']);
   });
 
-  it('finds an MR event by the MR and by its project (it may reference a release issue)', () => {
+  it('finds an MR event by the MR and by the issues its text references, not by its project', () => {
+    expect(eventRoutingKeys(mrEvent({ iid: 5 }), CONFIG)).toEqual(['mr:42:5', 'issue:42:77']);
+    expect(eventRoutingKeys(mrEvent({ iid: 6, description: 'Unrelated' }), CONFIG)).toEqual(['mr:42:6']);
+    // Without the config the references cannot be resolved: the project key reaches every active release.
     expect(eventRoutingKeys(mrEvent({ iid: 5 }))).toEqual(['mr:42:5', 'project:42']);
   });
 
@@ -42,8 +45,9 @@ describe('keys an event can be found by', () => {
     expect(eventRoutingKeys(noteEvent('hi', { noteableType: 'Commit', noteableIid: undefined }))).toEqual([]);
   });
 
-  it('finds a deployment by its project', () => {
+  it('finds a deployment that can prove a task by its project, and a review app by nothing', () => {
     expect(eventRoutingKeys(deploymentEvent())).toEqual(['project:42']);
+    expect(eventRoutingKeys(deploymentEvent({ environment: 'review/feature-x' }))).toEqual([]);
   });
 });
 
@@ -88,7 +92,7 @@ describe('keys a release owns', () => {
     ];
     for (const event of concerning) {
       expect(
-        eventRoutingKeys(event).some((k) => owned.has(k)),
+        eventRoutingKeys(event, CONFIG).some((k) => owned.has(k)),
         event.kind,
       ).toBe(true);
     }

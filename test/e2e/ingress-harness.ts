@@ -76,8 +76,14 @@ export function uniqueTableName(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
 }
 
+/** What a harness may be given: signing keys, and a clock (a fixed one makes two runs comparable). */
+export interface HarnessOptions {
+  readonly signingKeys?: readonly string[];
+  readonly clock?: WebhookDeps['clock'];
+}
+
 /** Builds ingress's dependencies on a fresh DynamoDB Local table. */
-export async function ingressDeps(options: { signingKeys?: readonly string[] } = {}) {
+export async function ingressDeps(options: HarnessOptions = {}) {
   const endpoint = inject('dynamoEndpoint');
   const tableName = uniqueTableName('ingress');
   const raw = createDynamoClient({ endpoint });
@@ -91,7 +97,7 @@ export async function ingressDeps(options: { signingKeys?: readonly string[] } =
     store,
     workflow,
     effects,
-    clock: { now: () => DateTime.utc() },
+    clock: options.clock ?? { now: () => DateTime.utc() },
     logger: silentLogger,
     auth: { secrets: [SECRET], signingKeys: options.signingKeys ?? [] },
   };
@@ -143,9 +149,7 @@ export interface IngressHarness extends Awaited<ReturnType<typeof ingressDeps>> 
 }
 
 /** Starts the harness. */
-export async function startIngressHarness(
-  options: { signingKeys?: readonly string[] } = {},
-): Promise<IngressHarness> {
+export async function startIngressHarness(options: HarnessOptions = {}): Promise<IngressHarness> {
   const parts = await ingressDeps(options);
   const server = await startHttpServer({ webhook: parts.deps });
   return {

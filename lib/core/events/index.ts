@@ -1,4 +1,5 @@
 import { DEPLOYMENT_HEADER, parseDeploymentHook } from './deployment.js';
+import { isGroupLevelWorkItem } from './group-level.js';
 import { ISSUE_HEADERS, parseIssueHook } from './issue.js';
 import { MERGE_REQUEST_HEADER, parseMergeRequestHook } from './merge-request.js';
 import { NOTE_HEADERS, parseNoteHook } from './note.js';
@@ -38,5 +39,6 @@ export function parseGitLabEvent(
   const header = eventHeader.trim();
   const parser = Object.hasOwn(EVENT_HEADERS, header) ? EVENT_HEADERS[header] : undefined;
   if (parser === undefined) return ignored('event kind not handled');
+  if (isGroupLevelWorkItem(header, body)) return ignored('group-level work item (no project)');
   return parser(header, body, context);
 }

@@ -363,7 +363,13 @@ export class FakeGitLab extends FakeServer {
     }
     const failure = this.failures.take(call);
     if (failure) {
-      sendJson(res, failure.status, failure.body ?? { message: `${failure.status} planned failure` });
+      const answer = (): void => {
+        if (res.destroyed) return;
+        if (failure.retryAfter !== undefined) res.setHeader('retry-after', failure.retryAfter);
+        sendJson(res, failure.status, failure.body ?? { message: `${failure.status} planned failure` });
+      };
+      if (failure.delayMs) setTimeout(answer, failure.delayMs).unref();
+      else answer();
       return;
     }
     const route = call.path.replace(/^\/api\/v4\//, '');

@@ -150,6 +150,11 @@ export abstract class FakeServer {
     return this;
   }
 
+  /** Planned failures not served yet (a test checks its faults really happened). */
+  plannedFailuresLeft(): number {
+    return this.failures.left();
+  }
+
   /** Forgets calls and planned failures. */
   reset(): void {
     this.calls.length = 0;
@@ -175,6 +180,10 @@ export interface PlannedFailure {
   /** How many matching calls fail; `Infinity` for a permanent failure. */
   readonly times: number;
   readonly body?: unknown;
+  /** `Retry-After` header sent with the failure (seconds or an HTTP date), as GitLab does with 429. */
+  readonly retryAfter?: string;
+  /** Answer only after this many ms (a call the client gives up on first is a timeout). */
+  readonly delayMs?: number;
 }
 
 /** Keeps planned failures and consumes them as matching calls arrive. */
@@ -198,6 +207,11 @@ export class FailurePlan {
     if (!entry) return undefined;
     entry.left -= 1;
     return entry.plan;
+  }
+
+  /** How many planned failures (of plans with a finite count) have not been served yet. */
+  left(): number {
+    return this.plans.reduce((sum, { left }) => sum + (Number.isFinite(left) ? left : 0), 0);
   }
 
   /** Forgets every planned failure. */

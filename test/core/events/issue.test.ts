@@ -66,12 +66,13 @@ describe('issue events', () => {
     expect(error.message).toBe('object_attributes.iid: expected number, received string');
   });
 
-  it('rejects an issue without its project, naming the field', () => {
+  it('rejects an issue whose project is not an object, naming the field', () => {
+    // A missing or null project is a group-level work item and ignored (group-level.test.ts).
     const error = rejection(
       'Confidential Issue Hook',
-      fixtureWith('confidential-issue-labelled', ['project'], undefined),
+      fixtureWith('confidential-issue-labelled', ['project'], 42),
     );
-    expect(error.message).toBe('project: expected object, received nothing');
+    expect(error.message).toBe('project: expected object, received number');
   });
 
   it('rejects an unknown issue state without quoting the payload', () => {
