@@ -1,9 +1,10 @@
 import { applyNote } from './chatops.js';
 import type { SecrelConfig } from './config.js';
 import { isOlder, isoOf, millisOf } from './moments.js';
+import { judgePipelineClaim, refuseClaim, SECREL_VARIABLES } from './pipeline-provenance.js';
 import { referencesIssue } from './references.js';
 import { environmentKind } from './signals.js';
-import { initialTaskStates, taskKey } from './tasks.js';
+import { initialTaskStates } from './tasks.js';
 import { type Change, type ReleaseContext, sameValue, settle, unchanged } from './transitions.js';
 import type {
   DeploymentEvent,
@@ -30,12 +31,7 @@ export {
  * merge request, pipeline, deployment, issue and comment moves it (DESIGN.md §5).
  */
 
-/** Pipeline variables secrel sets on the pipelines it starts. */
-export const SECREL_VARIABLES = {
-  releaseId: 'SECREL_RELEASE_ID',
-  action: 'SECREL_ACTION',
-  version: 'SECREL_VERSION',
-} as const;
+export { SECREL_VARIABLES } from './pipeline-provenance.js';
 
 /** Who GitLab-observed changes are attributed to when the event names no user. */
 const GITLAB = 'gitlab';
@@ -211,23 +207,6 @@ function isNewer(
   return (STATUS_RANK[candidate.status] ?? 0) > (STATUS_RANK[stored.status] ?? 0);
 }
 
-/** The task key a secrel pipeline completes, from its `SECREL_ACTION` (action kind or task id) and version. */
-function taskKeyOfPipeline(
-  state: ReleaseState,
-  event: PipelineEvent,
-  ctx: ReleaseContext,
-): string | undefined {
-  const action = event.variables[SECREL_VARIABLES.action];
-  if (action === undefined) return undefined;
-  const task = ctx.playbook.tasks.find(
-    (t) => t.id === action || (t.completion.kind === 'automated' && t.completion.action === action),
-  );
-  if (task === undefined) return undefined;
-  const key =
-    task.scope === 'release' ? taskKey(task.id) : taskKey(task.id, event.variables[SECREL_VARIABLES.version]);
-  return state.tasks[key] === undefined ? undefined : key;
-}
-
 function isSecurityBranchPipeline(state: ReleaseState, event: PipelineEvent): boolean {
   return Object.values(state.mergeRequests).some(
     (mr) =>
@@ -239,9 +218,16 @@ function isSecurityBranchPipeline(state: ReleaseState, event: PipelineEvent): bo
 function applyPipeline(state: ReleaseState, event: PipelineEvent, ctx: ReleaseContext): Change | undefined {
   const releaseId = event.variables[SECREL_VARIABLES.releaseId];
   if (releaseId !== undefined && releaseId !== state.id) return undefined;
-  const ours = releaseId === state.id;
-  if (!ours && !isSecurityBranchPipeline(state, event)) return undefined;
   const at = isoOf(ctx.now);
+  // SECREL_* variables are a claim anyone who can run a pipeline can make: only provenance counts.
+  const claim =
+    releaseId === state.id ? judgePipelineClaim(state, event, ctx.playbook, ctx.config) : undefined;
+  if (claim?.kind === 'refused') {
+    const refused = refuseClaim(state, event, claim, at);
+    return refused && { ...refused, effects: [] };
+  }
+  const ours = claim?.kind === 'confirmed';
+  if (!ours && !isSecurityBranchPipeline(state, event)) return undefined;
   const candidate = { id: event.pipelineId, updatedAt: event.updatedAt, status: event.status };
   let next = state;
   const timeline: TimelineEntry[] = [];
@@ -272,7 +258,7 @@ function applyPipeline(state: ReleaseState, event: PipelineEvent, ctx: ReleaseCo
     });
   }
 
-  const key = ours ? taskKeyOfPipeline(state, event, ctx) : undefined;
+  const key = claim?.kind === 'confirmed' ? claim.key : undefined;
   const task = key === undefined ? undefined : next.tasks[key];
   if (key !== undefined && task !== undefined && task.status !== 'done') {
     const last = task.lastPipeline;
@@ -280,6 +266,7 @@ function applyPipeline(state: ReleaseState, event: PipelineEvent, ctx: ReleaseCo
       const lastPipeline = {
         projectId: event.projectId,
         pipelineId: event.pipelineId,
+        ref: event.ref,
         status: event.status,
         updatedAt: event.updatedAt,
       };

@@ -36,6 +36,8 @@ export interface TaskState {
 export interface TaskPipeline {
   readonly projectId: number;
   readonly pipelineId: number;
+  /** The ref secrel started it on; absent in states stored before refs were kept. */
+  readonly ref?: string;
   readonly status: string;
   readonly updatedAt: string;
 }
@@ -62,6 +64,24 @@ export interface PipelineState {
   /** The action that started it, for pipelines secrel triggered. */
   readonly action?: string;
   readonly updatedAt: string;
+}
+
+/**
+ * A pipeline that claimed a task with `SECREL_*` variables but that secrel cannot prove it started
+ * (another project, another ref, or an id secrel never recorded). It changes nothing; it is kept so
+ * each claim is on the timeline once, and so a pipeline secrel did start, whose webhook beat the
+ * record of its id, is adopted when that record lands.
+ */
+export interface RefusedPipelineClaim {
+  readonly projectId: number;
+  readonly pipelineId: number;
+  readonly ref: string;
+  readonly status: string;
+  readonly updatedAt: string;
+  /** The task it claimed, when the claim names one of this release's tasks. */
+  readonly taskKey?: string;
+  /** Who ran the pipeline (GitLab username), when the hook says. */
+  readonly actor?: string;
 }
 
 /** Latest deployment seen per environment. */
@@ -125,6 +145,8 @@ export interface ReleaseState {
   readonly gates: Readonly<Record<string, GateState>>;
   /** MRs added with `/secrel mr`, as `<projectId>!<iid>`, before their first event arrives. */
   readonly linkedMergeRequests?: readonly string[];
+  /** Pipeline claims refused for lack of provenance (most recent last, bounded). */
+  readonly refusedPipelineClaims?: readonly RefusedPipelineClaim[];
   /** Ids of notes already handled as commands (most recent last, bounded), so a redelivery replies once. */
   readonly handledNotes?: readonly number[];
   readonly abortedReason?: string;
