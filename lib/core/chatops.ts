@@ -7,7 +7,7 @@ import { statusReport } from './status.js';
 import { instancesOfTask, reexpandTasks } from './tasks.js';
 import type { ReleaseContext } from './transitions.js';
 import type { NoteEvent } from './types/events.js';
-import type { Effect, IssueRef, ReleaseState, TimelineEntry } from './types/release.js';
+import type { Effect, IssueRef, MergeRequestState, ReleaseState, TimelineEntry } from './types/release.js';
 
 /**
  * Carries out `/secrel` commands from a comment on the release (or vulnerability) issue: each is
@@ -209,7 +209,9 @@ function run(state: ReleaseState, command: Command, actor: string, ctx: ReleaseC
         throw new CommandError(`${command.projectPath ?? 'this project'} is not a configured project`);
       const key = `${project.id}!${command.iid}`;
       const linked = state.linkedMergeRequests ?? [];
-      if (state.mergeRequests[key] !== undefined || linked.includes(key)) {
+      const known = state.mergeRequests[key];
+      if (known !== undefined) return nameAsFix(state, key, known, actor, at);
+      if (linked.includes(key)) {
         return { state, reply: `MR !${command.iid} is already part of this release.`, timeline: [] };
       }
       return {
@@ -226,6 +228,41 @@ function run(state: ReleaseState, command: Command, actor: string, ctx: ReleaseC
         effects: [{ type: 'stop-workflow', releaseId: state.id, reason: `aborted by @${actor}` }],
       };
   }
+}
+
+/**
+ * `/secrel mr` for an MR secrel already follows: it now counts as its version's fix, and names the
+ * replacement when the version's counted MR was closed unmerged.
+ */
+function nameAsFix(
+  state: ReleaseState,
+  key: string,
+  mr: MergeRequestState,
+  actor: string,
+  at: string,
+): Outcome {
+  const waiting = state.replacementNeeded?.[mr.version] !== undefined;
+  if (mr.countedVia !== undefined && !waiting) {
+    return { state, reply: `MR !${mr.iid} is already part of this release.`, timeline: [] };
+  }
+  if (mr.state === 'closed') throw new CommandError(`MR !${mr.iid} is closed; it cannot be a fix`);
+  const { [mr.version]: _named, ...replacementNeeded } = state.replacementNeeded ?? {};
+  return {
+    state: {
+      ...state,
+      mergeRequests: { ...state.mergeRequests, [key]: { ...mr, countedVia: 'command' } },
+      replacementNeeded,
+    },
+    reply: `MR !${mr.iid} now counts as the fix for ${mr.version}.`,
+    timeline: [
+      {
+        at,
+        kind: 'mr-named',
+        summary: `MR !${mr.iid} in project ${mr.projectId} named as a fix for ${mr.version} by @${actor}`,
+        actor,
+      },
+    ],
+  };
 }
 
 /** A planning release whose Day one and versions are both set is scheduled. */

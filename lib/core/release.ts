@@ -1,6 +1,7 @@
 import { applyNote } from './chatops.js';
 import type { SecrelConfig } from './config.js';
 import { isOlder, isoOf, millisOf } from './moments.js';
+import { countedViaAfter } from './mr-provenance.js';
 import { judgePipelineClaim, refuseClaim, SECREL_VARIABLES } from './pipeline-provenance.js';
 import { referencesIssue } from './references.js';
 import { environmentKind } from './signals.js';
@@ -148,7 +149,7 @@ function applyMergeRequest(
     ctx.config.versionBranchPattern,
   );
   if (version === undefined) return undefined;
-  const next: MergeRequestState = {
+  const observed: MergeRequestState = {
     projectId: event.projectId,
     iid: event.iid,
     targetBranch: event.targetBranch,
@@ -158,19 +159,41 @@ function applyMergeRequest(
     url: event.url,
     updatedAt: event.updatedAt,
   };
+  const countedVia = countedViaAfter(state, stored, version, linked, event.actor, ctx.config);
+  const next: MergeRequestState = { ...observed, ...(countedVia ? { countedVia } : {}) };
   if (stored !== undefined && sameValue(stored, next)) return undefined;
   const at = isoOf(ctx.now);
+  const counting = countedVia === undefined ? ', not counted as a fix' : '';
   const summary =
     stored === undefined
-      ? `MR !${event.iid} in project ${event.projectId} joined for ${version} (${event.state})`
-      : `MR !${event.iid} in project ${event.projectId} is ${event.state}`;
+      ? `MR !${event.iid} in project ${event.projectId} joined for ${version} (${event.state}${counting})`
+      : `MR !${event.iid} in project ${event.projectId} is ${event.state}${counting}`;
+  const timeline: TimelineEntry[] = [
+    { at, kind: stored === undefined ? 'mr-joined' : 'mr-updated', summary, actor: event.actor },
+  ];
+  let replacementNeeded = state.replacementNeeded ?? {};
+  if (countedVia === 'command' && replacementNeeded[version] !== undefined) {
+    const { [version]: _replaced, ...rest } = replacementNeeded;
+    replacementNeeded = rest;
+  }
+  // A fix that counted and is abandoned leaves its version without one until a person names the next.
+  if (stored?.countedVia !== undefined && stored.state !== 'closed' && event.state === 'closed') {
+    replacementNeeded = { ...replacementNeeded, [version]: { projectId: event.projectId, iid: event.iid } };
+    timeline.push({
+      at,
+      kind: 'fix-withdrawn',
+      summary: `${version} has no fix: MR !${event.iid} in project ${event.projectId} closed unmerged; name the replacement with /secrel mr`,
+      actor: event.actor,
+    });
+  }
   return {
     state: {
       ...state,
       mergeRequests: { ...state.mergeRequests, [key]: next },
       ...(linked ? { linkedMergeRequests: (state.linkedMergeRequests ?? []).filter((k) => k !== key) } : {}),
+      replacementNeeded,
     },
-    timeline: [{ at, kind: stored === undefined ? 'mr-joined' : 'mr-updated', summary, actor: event.actor }],
+    timeline,
     effects: [],
   };
 }

@@ -53,6 +53,11 @@ export interface MergeRequestState {
   readonly state: 'opened' | 'closed' | 'merged' | 'locked';
   readonly url: string;
   readonly updatedAt: string;
+  /**
+   * Why it counts toward its version's fix: named with `/secrel mr`, or opened or merged by a member of
+   * a fix role. Absent: it joined by mentioning the issue and does not count.
+   */
+  readonly countedVia?: 'command' | 'role';
 }
 
 /** Latest pipeline seen on a ref (a security branch, or a pipeline secrel started). */
@@ -143,6 +148,11 @@ export interface ReleaseState {
   readonly deployments: Readonly<Record<string, DeploymentState>>;
   /** Keyed by gate id. */
   readonly gates: Readonly<Record<string, GateState>>;
+  /**
+   * Versions whose counted MR was closed unmerged, with that MR: no fix until the security lead or a
+   * release manager names the replacement with `/secrel mr`.
+   */
+  readonly replacementNeeded?: Readonly<Record<string, { readonly projectId: number; readonly iid: number }>>;
   /** MRs added with `/secrel mr`, as `<projectId>!<iid>`, before their first event arrives. */
   readonly linkedMergeRequests?: readonly string[];
   /** Pipeline claims refused for lack of provenance (most recent last, bounded). */

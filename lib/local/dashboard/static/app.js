@@ -170,6 +170,8 @@ function renderMatrix(r) {
                     ` (${v.mergeRequests.map((m) => `!${m.iid} ${m.state}`).join(', ')})`,
                   )
                 : '',
+              // Which MR is the fix and why another is not counted (text only, never markup).
+              ...(v.fixes ?? []).map((line) => h('div', { class: 'muted fix-line' }, line)),
             ),
             yesNo(v.packagesBuilt),
             yesNo(v.validated),
