@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { type Command, parseCommands } from './commands.js';
 import { CommandError } from './errors.js';
+import { preflight, preflightText } from './manual-steps.js';
 import { isoOf } from './moments.js';
 import { authorize } from './permissions.js';
 import { statusReport } from './status.js';
@@ -123,7 +124,7 @@ function run(state: ReleaseState, command: Command, actor: string, ctx: ReleaseC
     case 'done': {
       const key = resolveKey(state, ctx, command.taskId, command.version);
       const task = ctx.playbook.tasks.find((t) => t.id === command.taskId);
-      if (task?.completion.kind === 'automated') {
+      if (task?.completion.kind === 'automated' && state.tasks[key]?.manual !== true) {
         throw new CommandError(`secrel performs ${key} itself; it is done when that action succeeds`);
       }
       if (state.tasks[key]?.status === 'done')
@@ -131,7 +132,16 @@ function run(state: ReleaseState, command: Command, actor: string, ctx: ReleaseC
       return {
         state: {
           ...state,
-          tasks: { ...state.tasks, [key]: { status: 'done', by: actor, at, via: 'command' } },
+          tasks: {
+            ...state.tasks,
+            [key]: {
+              status: 'done',
+              by: actor,
+              at,
+              via: 'command',
+              ...(state.tasks[key]?.manual ? { manual: true } : {}),
+            },
+          },
         },
         reply: `${key} done, recorded for @${actor}.`,
         timeline: [entry('task-done', `${key} done by @${actor}`)],
@@ -183,9 +193,10 @@ function run(state: ReleaseState, command: Command, actor: string, ctx: ReleaseC
       if (state.dayOne === command.dayOne)
         return { state, reply: `Day one was already ${command.dayOne}.`, timeline: [] };
       const past = DateTime.fromISO(command.dayOne, { zone: 'utc' }).endOf('day') < ctx.now;
+      const checked = preflightText(preflight(ctx.config, ctx.playbook, state.id, state.projectId));
       return {
         state: confirmSchedule({ ...state, dayOne: command.dayOne }),
-        reply: `Day one is ${command.dayOne} (UTC).${past ? ' That day is already over: every cutoff up to today is missed.' : ''}`,
+        reply: `Day one is ${command.dayOne} (UTC).${past ? ' That day is already over: every cutoff up to today is missed.' : ''}${checked}`,
         timeline: [entry('day-one', `Day one set to ${command.dayOne}`)],
       };
     }

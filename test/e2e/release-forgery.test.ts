@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { thanksComment } from '../../lib/core/documents/follow-ups.js';
-import { pipelineHook } from '../../lib/local/fakes/index.js';
+import { evaluateGate } from '../../lib/core/gates.js';
+import { DEFAULT_PLAYBOOK } from '../../lib/core/playbook.js';
+import { mergeRequestHook, pipelineHook } from '../../lib/local/fakes/index.js';
 import {
   ACKNOWLEDGEMENTS_PROJECT,
   REHEARSAL_PROJECT,
@@ -102,7 +104,8 @@ describe('forged pipeline variables', () => {
       unmerged: '17.3',
       timeoutMs: 150_000,
       onTick: async ({ releaseId: id, state }) => {
-        if (forged || !reachedPhase(state, 'day-three')) return;
+        // Day two waits on the unmerged 17.3 backport: the forgeries come while the release is held.
+        if (forged || !reachedPhase(state, 'day-two')) return;
         forged = true;
         for (const forgery of FORGERIES) await forge(w, id, forgery);
       },
@@ -143,4 +146,92 @@ describe('forged pipeline variables', () => {
       expect(mine[0]?.summary, forgery.name).not.toContain('mallory-was-here');
     }
   }, 200_000);
+});
+
+/** The fix MR the story opened for 17.3 (the dev team's, counted), which the swap closes. */
+function backportOf(w: RehearsalWorld, version: string) {
+  const branch = `${version.replace('.', '-')}-stable`;
+  const mr = w.gitlab.mergeRequests.find(
+    (m) => m.projectId === REHEARSAL_PROJECT.id && m.targetBranch === branch,
+  );
+  if (!mr) throw new Error(`no backport MR for ${version} yet`);
+  return mr;
+}
+
+describe('the MR swap', () => {
+  for (const [where, project] of [
+    ['the same project', REHEARSAL_PROJECT],
+    ['another configured project', ACKNOWLEDGEMENTS_PROJECT],
+  ] as const) {
+    it(`in ${where}: the publish gate holds and the escalation names 17.3`, async () => {
+      const w = await startWorld();
+      if (project.id !== REHEARSAL_PROJECT.id) w.config.projects.push({ ...project });
+      let swapped = false;
+      const releaseId = await playStory(w, {
+        unmerged: '17.3',
+        timeoutMs: 150_000,
+        onTick: async ({ state }) => {
+          if (swapped || !reachedPhase(state, 'day-two')) return;
+          if (!Object.values(state.mergeRequests).some((m) => m.version === '17.3')) return;
+          swapped = true;
+          const fix = backportOf(w, '17.3');
+          fix.state = 'closed';
+          await w.gitlab.deliver(
+            mergeRequestHook({
+              project: REHEARSAL_PROJECT,
+              mergeRequest: fix,
+              action: 'close',
+              actor: { username: 'mallory' },
+              instanceUrl: w.gitlab.url,
+            }),
+          );
+          const { mergeRequest } = await w.gitlab.openMergeRequest({
+            project: project.id,
+            sourceBranch: 'mallory-17-3',
+            targetBranch: '17-3-stable',
+            title: 'Totally the fix',
+            description: `Fixes ${REHEARSAL_PROJECT.path}#${state.vulnerabilityIssue.iid}`,
+            author: 'mallory',
+          });
+          await w.gitlab.mergeMergeRequest(project.id, mergeRequest.iid, 'mallory');
+          await w.gitlab.deliver(
+            pipelineHook({
+              project,
+              pipelineId: 770_001,
+              ref: 'mallory-17-3',
+              status: 'success',
+              actor: { username: 'mallory' },
+              instanceUrl: w.gitlab.url,
+            }),
+          );
+        },
+        until: ({ state, now }) => {
+          const end = phaseCutoff(state, 'day-four-end');
+          return (
+            swapped &&
+            end !== undefined &&
+            now > end.plus({ hours: 1 }) &&
+            w.gitlab.notes.some((n) => n.body.startsWith('### Late:') && n.body.includes('17.3'))
+          );
+        },
+      });
+      const state = await w.runtime.deps.store.get(releaseId);
+      if (!state) throw new Error('release missing');
+      const swap = Object.values(state.mergeRequests).find((m) => m.sourceBranch === 'mallory-17-3');
+      expect(swap).toMatchObject({ projectId: project.id, state: 'merged', version: '17.3' });
+      expect(swap?.countedVia).toBeUndefined();
+      expect(state.replacementNeeded?.['17.3']).toBeDefined();
+      expect(state.gates.publish?.status).not.toBe('open');
+      expect(
+        w.gitlab.pipelines.filter((p) => PUBLISH_ACTIONS.includes(p.variables.SECREL_ACTION ?? '')),
+      ).toEqual([]);
+      expect(w.versionServer.versions).toEqual([]);
+      const late = w.gitlab.notes.filter((n) => n.body.startsWith('### Late:'));
+      expect(late.length).toBeGreaterThan(0);
+      expect(late.every((n) => n.body.includes('17.3'))).toBe(true);
+      // What the publish gate waits on says why: the swapped MR is no fix.
+      const missing = evaluateGate(state, 'publish', DEFAULT_PLAYBOOK).missing;
+      expect(missing.some((m) => m.includes('17.3 has no fix'))).toBe(true);
+    }, 200_000);
+  }
 });

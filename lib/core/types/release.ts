@@ -28,6 +28,8 @@ export interface TaskState {
   readonly reason?: string;
   /** How it was done: a GitLab signal (may reopen if the signal stops holding), a command, or an action. */
   readonly via?: 'signal' | 'command' | 'automation';
+  /** An automated task with nothing configured to do it: its owners do it by hand and say `/secrel done`. */
+  readonly manual?: boolean;
   /** Latest pipeline secrel started for this task (automated tasks completed by a pipeline). */
   readonly lastPipeline?: TaskPipeline;
 }

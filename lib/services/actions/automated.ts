@@ -1,4 +1,6 @@
+import { replyTarget } from '../../core/chatops.js';
 import { evaluateGate } from '../../core/gates.js';
+import { handToOwners } from '../../core/manual-steps.js';
 import { recordStartedPipeline, type StartedPipeline } from '../../core/pipeline-provenance.js';
 import { windowOf } from '../../core/schedule.js';
 import { taskKey } from '../../core/tasks.js';
@@ -89,7 +91,15 @@ function recordPipeline(deps: RuntimeDeps, key: string, started: StartedPipeline
 }
 
 function completion(effect: ActionEffect): AutomatedResult {
-  return { outcome: effect.outcome === 'skipped' ? 'skipped' : 'succeeded', ...(effect.created ?? {}) };
+  return { outcome: 'succeeded', ...(effect.created ?? {}) };
+}
+
+/** Kept on the action record when a step had no target, so a re-run hands it over again instead of completing it. */
+const MANUAL_PART = 'manual';
+
+/** Hands a step with nothing configured to its owners (skipped is never done). */
+function handOver(deps: RuntimeDeps, key: string) {
+  return (state: ReleaseState) => handToOwners(state, key, replyTarget(state), contextOf(deps));
 }
 
 /** Reads back what a finished record stored, for an answer without calling out again. */
@@ -141,11 +151,16 @@ export async function runAction(
   let effect: ActionEffect | undefined;
   const outcome = await once(deps, { releaseId, action, subject: version ?? 'release' }, async (parts) => {
     effect = await PERFORMERS[action](context, parts);
+    if (effect.outcome === 'skipped') await parts.part(MANUAL_PART, async () => MANUAL_PART);
   });
 
   if (outcome.kind === 'already-done') {
     const stored = storedEffect(action, outcome.result);
     if (stored) return answer('already-done', stored.pipelineId);
+    if (outcome.result[`part:${MANUAL_PART}`] !== undefined) {
+      state = await transition(deps, releaseId, handOver(deps, key));
+      return answer('skipped');
+    }
     // The record finished but the state may not have been written (a crash in between): write it now.
     state = await transition(deps, releaseId, (s) =>
       completeAutomatedTask(s, key, contextOf(deps), { outcome: 'succeeded' }),
@@ -167,6 +182,10 @@ export async function runAction(
       state = await transition(deps, releaseId, recordPipeline(deps, key, started));
     }
     return answer('pipeline-started', done.pipelineId);
+  }
+  if (done.outcome === 'skipped') {
+    state = await transition(deps, releaseId, handOver(deps, key));
+    return answer('skipped');
   }
   state = await transition(deps, releaseId, (s) =>
     completeAutomatedTask(s, key, contextOf(deps), completion(done)),
