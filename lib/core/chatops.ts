@@ -4,6 +4,7 @@ import { CommandError } from './errors.js';
 import { preflight, preflightText } from './manual-steps.js';
 import { isoOf } from './moments.js';
 import { authorize } from './permissions.js';
+import { type NoteRefusal, noteRefusal, proseLines } from './quick-actions.js';
 import { statusReport } from './status.js';
 import { instancesOfTask, reexpandTasks } from './tasks.js';
 import type { ReleaseContext } from './transitions.js';
@@ -60,10 +61,13 @@ export function applyNote(
 ): { state: ReleaseState; timeline: TimelineEntry[]; effects: Effect[] } | undefined {
   if (!isReleaseIssueNote(state, event) || (state.handledNotes ?? []).includes(event.noteId))
     return undefined;
-  const lines = parseCommands(event.body, ctx.playbook);
+  const lines = parseCommands(proseLines(event.body).join('\n'), ctx.playbook);
   if (lines.length === 0) return undefined;
   const at = isoOf(ctx.now);
   const actor = event.actor;
+  const refusal = noteRefusal(state, event, ctx.playbook);
+  if (refusal === 'system') return undefined;
+  if (refusal !== undefined) return ignoredNote(state, event, refusal, at);
   let next = state;
   const timeline: TimelineEntry[] = [];
   const effects: Effect[] = [];
@@ -110,6 +114,36 @@ export function applyNote(
   }
   const handledNotes = [...(next.handledNotes ?? []), event.noteId].slice(-HANDLED_NOTES_KEPT);
   return { state: { ...next, handledNotes }, timeline, effects };
+}
+
+const IGNORED_BECAUSE: Readonly<Record<Exclude<NoteRefusal, 'system'>, string>> = {
+  edited: 'commands run only from new comments, not edits; write a new comment',
+  'public-during-embargo':
+    'while the release is embargoed, commands run only from confidential or internal comments; nothing changed',
+};
+
+/** A note whose commands are not run: one timeline line and one reply, nothing else changes. */
+function ignoredNote(
+  state: ReleaseState,
+  event: NoteEvent,
+  refusal: Exclude<NoteRefusal, 'system'>,
+  at: string,
+): { state: ReleaseState; timeline: TimelineEntry[]; effects: Effect[] } {
+  const handledNotes = [...(state.handledNotes ?? []), event.noteId].slice(-HANDLED_NOTES_KEPT);
+  return {
+    state: { ...state, handledNotes },
+    timeline: [
+      {
+        at,
+        kind: 'command-ignored',
+        summary: `/secrel in a comment by @${event.actor} not run: ${refusal}`,
+        actor: event.actor,
+      },
+    ],
+    effects: [
+      { type: 'reply', issue: replyTarget(state), body: `${REPLY_PREFIX} ${IGNORED_BECAUSE[refusal]}.` },
+    ],
+  };
 }
 
 function run(state: ReleaseState, command: Command, actor: string, ctx: ReleaseContext): Outcome {

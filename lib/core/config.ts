@@ -30,6 +30,8 @@ export const configSchema = z.object({
   /** Target branch → affected version; the first two captures are major and minor. */
   versionBranchPattern: z.string().default('^(\\d+)-(\\d+)-stable(-ee)?$'),
   roles: z.partialRecord(z.enum(ROLES), z.array(z.string().min(1))).default({}),
+  /** Roles whose members start a release by adding the label; anyone else is told who may. */
+  startRoles: z.array(z.enum(ROLES)).min(1).default(['security lead']),
   /** Project that receives the infrastructure mitigation issue; the release's project when absent. */
   infrastructureProject: z.union([z.number().int().positive(), z.string().min(1)]).optional(),
   /** Pipelines started by automated actions, by action. An action without a target is recorded as skipped. */

@@ -2,6 +2,7 @@ import { applyNote } from './chatops.js';
 import type { SecrelConfig } from './config.js';
 import { isOlder, isoOf, millisOf } from './moments.js';
 import { countedViaAfter } from './mr-provenance.js';
+import { rolesOf } from './permissions.js';
 import { judgePipelineClaim, refuseClaim, SECREL_VARIABLES } from './pipeline-provenance.js';
 import { referencesIssue } from './references.js';
 import { environmentKind } from './signals.js';
@@ -14,7 +15,14 @@ import type {
   MergeRequestEvent,
   PipelineEvent,
 } from './types/events.js';
-import type { Applied, MergeRequestState, ReleaseState, TaskState, TimelineEntry } from './types/release.js';
+import type {
+  Applied,
+  Effect,
+  MergeRequestState,
+  ReleaseState,
+  TaskState,
+  TimelineEntry,
+} from './types/release.js';
 import { versionForBranch } from './versions.js';
 
 export type { ReleaseContext } from './transitions.js';
@@ -52,10 +60,7 @@ function projectOf(config: SecrelConfig, projectId: number): SecrelConfig['proje
  * release exists for the issue yet; the id makes a second start impossible anyway.
  */
 export function startRelease(event: IssueEvent, ctx: ReleaseContext): Applied | undefined {
-  const label = ctx.config.releaseLabel.toLowerCase();
-  const labelled = [...event.labels, ...event.addedLabels].some((l) => l.toLowerCase() === label);
-  if (!labelled || !event.confidential || event.state !== 'opened') return undefined;
-  if (projectOf(ctx.config, event.projectId) === undefined) return undefined;
+  if (!wouldStart(event, ctx.config) || !mayStart(event.actor, ctx.config)) return undefined;
   const at = isoOf(ctx.now);
   const id = releaseIdFor(event.projectId, event.iid);
   const seed: ReleaseState = {
@@ -89,6 +94,39 @@ export function startRelease(event: IssueEvent, ctx: ReleaseContext): Applied | 
     ctx,
     event.actor,
   );
+}
+
+/** Whether an issue event asks for a release: a confidential, open issue in a configured project with the label. */
+function wouldStart(event: IssueEvent, config: SecrelConfig): boolean {
+  const label = config.releaseLabel.toLowerCase();
+  const labelled = [...event.labels, ...event.addedLabels].some((l) => l.toLowerCase() === label);
+  return (
+    labelled &&
+    event.confidential &&
+    event.state === 'opened' &&
+    projectOf(config, event.projectId) !== undefined
+  );
+}
+
+/** Whether a GitLab user holds a role that may start releases (`startRoles`, the security lead by default). */
+export function mayStart(username: string, config: SecrelConfig): boolean {
+  return rolesOf(config, username).some((role) => config.startRoles.includes(role));
+}
+
+/**
+ * The one reply to a label added by someone who may not start releases: who may. Undefined when the
+ * event starts a release, asks for none, or did not just add the label (so later updates stay silent).
+ */
+export function refusedStart(event: IssueEvent, ctx: ReleaseContext): Effect | undefined {
+  if (!wouldStart(event, ctx.config) || mayStart(event.actor, ctx.config)) return undefined;
+  const label = ctx.config.releaseLabel.toLowerCase();
+  if (!event.addedLabels.some((l) => l.toLowerCase() === label)) return undefined;
+  const roles = ctx.config.startRoles.join(' or ');
+  return {
+    type: 'reply',
+    issue: { projectId: event.projectId, iid: event.iid, url: event.url },
+    body: `secrel: no security release was started: only the ${roles} may start one by adding the ~"${ctx.config.releaseLabel}" label. Ask them to add it.`,
+  };
 }
 
 /** Applies one GitLab event to a release. Stale, duplicate and unrelated events change nothing. */

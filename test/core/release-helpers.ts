@@ -129,7 +129,9 @@ export function noteEvent(body: string, over: Partial<NoteEvent> = {}): NoteEven
     noteId: nextIid++,
     noteableType: 'Issue',
     noteableIid: VULN_IID,
-    confidential: false,
+    // Comments on the confidential vulnerability issue: the only kind that may steer an embargoed release.
+    confidential: true,
+    action: 'create',
     body,
     url: `${GITLAB_URL}/${PROJECT.path}/-/issues/${VULN_IID}#note_1`,
     createdAt: at(3),

@@ -145,7 +145,7 @@ describe('merge requests joining a release', () => {
         noteId: 1,
         noteableType: 'Issue',
         noteableIid: VULN_IID,
-        confidential: false,
+        confidential: true,
         body: '/secrel mr !55',
         url: '',
         createdAt: at(5),

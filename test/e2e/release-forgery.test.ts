@@ -5,7 +5,9 @@ import { DEFAULT_PLAYBOOK } from '../../lib/core/playbook.js';
 import { mergeRequestHook, pipelineHook } from '../../lib/local/fakes/index.js';
 import {
   ACKNOWLEDGEMENTS_PROJECT,
+  REHEARSAL_PEOPLE,
   REHEARSAL_PROJECT,
+  REHEARSAL_VERSIONS,
   type RehearsalWorld,
 } from '../../lib/local/rehearsal/script.js';
 import { phaseCutoff, playStory, reachedPhase } from './support/storyline.js';
@@ -234,4 +236,60 @@ describe('the MR swap', () => {
       expect(missing.some((m) => m.includes('17.3 has no fix'))).toBe(true);
     }, 200_000);
   }
+});
+
+describe('a publish step with no configured target', () => {
+  it('publishes nothing by itself, asks the owner to do it by hand, and completes after /secrel done', async () => {
+    const w = await startWorld();
+    // Nobody configured a pipeline for publishing packages.
+    delete w.config.pipelines['publish-packages'];
+    const packager = REHEARSAL_PEOPLE['packaging team'];
+    const asked = new Set<string>();
+    let disclosedBeforeDone = false;
+    const releaseId = await playStory(w, {
+      timeoutMs: 180_000,
+      onTick: async ({ state }) => {
+        for (const version of REHEARSAL_VERSIONS) {
+          const key = `publish-packages@${version}`;
+          if (asked.has(key) || state.tasks[key]?.manual !== true || !state.releaseIssue) continue;
+          asked.add(key);
+          // Until the owner says it is done, nothing is disclosed.
+          if (w.gitlab.notes.some((n) => n.body === thanksComment())) disclosedBeforeDone = true;
+          if (w.gitlab.calls.some((c) => JSON.stringify(c.body ?? {}).includes('"confidential":false')))
+            disclosedBeforeDone = true;
+          expect(state.tasks[key]?.status).toBe('open');
+          await w.gitlab.comment(
+            state.releaseIssue.projectId,
+            state.releaseIssue.iid,
+            `/secrel done ${key}`,
+            packager,
+          );
+        }
+      },
+      until: ({ releaseId: id }) => {
+        const execution = w.runtime.workflow.describe(id);
+        return execution !== undefined && execution.status !== 'running';
+      },
+    });
+    expect(w.runtime.workflow.describe(releaseId)?.status).toBe('succeeded');
+    expect(disclosedBeforeDone).toBe(false);
+    expect([...asked].sort()).toEqual(REHEARSAL_VERSIONS.map((v) => `publish-packages@${v}`).sort());
+    expect(w.gitlab.pipelines.filter((p) => p.variables.SECREL_ACTION === 'publish-packages')).toEqual([]);
+    for (const version of REHEARSAL_VERSIONS) {
+      expect(
+        w.gitlab.notes.some((n) =>
+          n.body.includes(
+            `publish security packages to public for ${version} by hand, then \`/secrel done publish-packages@${version}\``,
+          ),
+        ),
+        version,
+      ).toBe(true);
+    }
+    const state = await w.runtime.deps.store.get(releaseId);
+    for (const version of REHEARSAL_VERSIONS) {
+      expect(state?.tasks[`publish-packages@${version}`]).toMatchObject({ status: 'done', by: packager });
+    }
+    // Disclosure followed the owner's word, once.
+    expect(w.gitlab.notes.filter((n) => n.body === thanksComment())).toHaveLength(1);
+  }, 240_000);
 });
