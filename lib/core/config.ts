@@ -60,6 +60,11 @@ export const configSchema = z.object({
       issueIid: z.number().int(),
     })
     .optional(),
+  /**
+   * Local mode: host names (with or without port) besides 127.0.0.1/localhost under which the API and
+   * dashboard answer, e.g. a reverse proxy's. Any other `Host` gets 421 (DNS rebinding guard).
+   */
+  localAllowedHosts: z.array(z.string().min(1)).default([]),
   /** An optional Slack incoming webhook URL gets non-confidential copies of notifications. */
   slack: z.object({ webhookUrl: z.url() }).optional(),
   playbook: playbookSchema.optional(),
