@@ -109,6 +109,22 @@ describe('automated actions happen at most once', () => {
     expect((await world.deps.store.get(RELEASE))?.tasks['build-test-packages']?.status).toBe('open');
     const timeline = await world.deps.store.timeline(RELEASE);
     expect(timeline.filter((e) => e.kind === 'task-manual')).toHaveLength(1);
+    const told = world.gitlab.notes.filter((n) =>
+      n.body.includes(
+        'build test packages for staging, GitLab.com by hand, then `/secrel done build-test-packages`',
+      ),
+    );
+    expect(told).toHaveLength(1);
+  });
+
+  it('names a step with nothing configured as by-hand work in the phase notice', async () => {
+    await world.seed();
+    await runStep(world.deps, { releaseId: RELEASE, step: 'tell-owners', phase: 'day-three' });
+    const notice = world.gitlab.notes.find((n) => n.body.startsWith('### Day three has started'));
+    expect(notice?.body).toContain('(`build-test-packages`) — @');
+    expect(notice?.body).toContain(
+      'nothing is configured for it: do it by hand, then `/secrel done build-test-packages`',
+    );
   });
 });
 
