@@ -210,7 +210,8 @@ function applyMergeRequest(
     { at, kind: stored === undefined ? 'mr-joined' : 'mr-updated', summary, actor: event.actor },
   ];
   let replacementNeeded = state.replacementNeeded ?? {};
-  if (countedVia === 'command' && replacementNeeded[version] !== undefined) {
+  // Only a fresh `/secrel mr` names a replacement; an MR named before the fix was withdrawn does not.
+  if (linked && replacementNeeded[version] !== undefined) {
     const { [version]: _replaced, ...rest } = replacementNeeded;
     replacementNeeded = rest;
   }
@@ -229,7 +230,9 @@ function applyMergeRequest(
       ...state,
       mergeRequests: { ...state.mergeRequests, [key]: next },
       ...(linked ? { linkedMergeRequests: (state.linkedMergeRequests ?? []).filter((k) => k !== key) } : {}),
-      replacementNeeded,
+      ...(state.replacementNeeded !== undefined || Object.keys(replacementNeeded).length > 0
+        ? { replacementNeeded }
+        : {}),
     },
     timeline,
     effects: [],

@@ -109,6 +109,28 @@ describe('MR provenance', () => {
     });
   }
 
+  it('replaces a withdrawn fix with an MR named by /secrel mr before its first event, and not by an MR named earlier', () => {
+    const named = command(withOpen173(), '/secrel mr !31', PEOPLE.manager).state;
+    // !31 joins as named (counted), then the original fix is closed: 17.3 waits for a new name.
+    const joined = applyAll(named, mrEvent({ iid: 31, targetBranch: '17-3-stable', state: 'opened' })).state;
+    const withdrawn = applyAll(
+      joined,
+      mrEvent({ iid: 30, targetBranch: '17-3-stable', state: 'closed', actor: PEOPLE.stranger }),
+      mrEvent({ iid: 31, targetBranch: '17-3-stable', state: 'merged', actor: PEOPLE.manager }),
+    ).state;
+    expect(withdrawn.replacementNeeded?.['17.3']).toEqual({ projectId: PROJECT.id, iid: 30 });
+    expect(mergedFor(withdrawn, '17.3').holds).toBe(false);
+    // Naming a not-yet-seen MR links it; its first event makes it the replacement.
+    const linked = command(withdrawn, '/secrel mr !32', PEOPLE.lead).state;
+    const replaced = applyAll(
+      linked,
+      mrEvent({ iid: 32, targetBranch: '17-3-stable', state: 'merged', actor: PEOPLE.stranger }),
+    ).state;
+    expect(replaced.mergeRequests['42!32']?.countedVia).toBe('command');
+    expect(replaced.replacementNeeded?.['17.3']).toBeUndefined();
+    expect(mergedFor(replaced, '17.3').holds).toBe(true);
+  });
+
   it('says in /secrel status which MR is the fix and why another is not counted', () => {
     const state = applyAll(
       withOpen173(),
