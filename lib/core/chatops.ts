@@ -1,13 +1,15 @@
 import { DateTime } from 'luxon';
 import { type Command, parseCommands } from './commands.js';
 import { CommandError } from './errors.js';
+import { preflight, preflightText } from './manual-steps.js';
 import { isoOf } from './moments.js';
 import { authorize } from './permissions.js';
+import { type NoteRefusal, noteRefusal, proseLines } from './quick-actions.js';
 import { statusReport } from './status.js';
 import { instancesOfTask, reexpandTasks } from './tasks.js';
 import type { ReleaseContext } from './transitions.js';
 import type { NoteEvent } from './types/events.js';
-import type { Effect, IssueRef, ReleaseState, TimelineEntry } from './types/release.js';
+import type { Effect, IssueRef, MergeRequestState, ReleaseState, TimelineEntry } from './types/release.js';
 
 /**
  * Carries out `/secrel` commands from a comment on the release (or vulnerability) issue: each is
@@ -59,10 +61,13 @@ export function applyNote(
 ): { state: ReleaseState; timeline: TimelineEntry[]; effects: Effect[] } | undefined {
   if (!isReleaseIssueNote(state, event) || (state.handledNotes ?? []).includes(event.noteId))
     return undefined;
-  const lines = parseCommands(event.body, ctx.playbook);
+  const lines = parseCommands(proseLines(event.body).join('\n'), ctx.playbook);
   if (lines.length === 0) return undefined;
   const at = isoOf(ctx.now);
   const actor = event.actor;
+  const refusal = noteRefusal(state, event, ctx.playbook);
+  if (refusal === 'system') return undefined;
+  if (refusal !== undefined) return ignoredNote(state, event, refusal, at);
   let next = state;
   const timeline: TimelineEntry[] = [];
   const effects: Effect[] = [];
@@ -111,6 +116,36 @@ export function applyNote(
   return { state: { ...next, handledNotes }, timeline, effects };
 }
 
+const IGNORED_BECAUSE: Readonly<Record<Exclude<NoteRefusal, 'system'>, string>> = {
+  edited: 'commands run only from new comments, not edits; write a new comment',
+  'public-during-embargo':
+    'while the release is embargoed, commands run only from confidential or internal comments; nothing changed',
+};
+
+/** A note whose commands are not run: one timeline line and one reply, nothing else changes. */
+function ignoredNote(
+  state: ReleaseState,
+  event: NoteEvent,
+  refusal: Exclude<NoteRefusal, 'system'>,
+  at: string,
+): { state: ReleaseState; timeline: TimelineEntry[]; effects: Effect[] } {
+  const handledNotes = [...(state.handledNotes ?? []), event.noteId].slice(-HANDLED_NOTES_KEPT);
+  return {
+    state: { ...state, handledNotes },
+    timeline: [
+      {
+        at,
+        kind: 'command-ignored',
+        summary: `/secrel in a comment by @${event.actor} not run: ${refusal}`,
+        actor: event.actor,
+      },
+    ],
+    effects: [
+      { type: 'reply', issue: replyTarget(state), body: `${REPLY_PREFIX} ${IGNORED_BECAUSE[refusal]}.` },
+    ],
+  };
+}
+
 function run(state: ReleaseState, command: Command, actor: string, ctx: ReleaseContext): Outcome {
   const at = isoOf(ctx.now);
   const entry = (kind: string, summary: string): TimelineEntry => ({ at, kind, summary, actor });
@@ -123,7 +158,7 @@ function run(state: ReleaseState, command: Command, actor: string, ctx: ReleaseC
     case 'done': {
       const key = resolveKey(state, ctx, command.taskId, command.version);
       const task = ctx.playbook.tasks.find((t) => t.id === command.taskId);
-      if (task?.completion.kind === 'automated') {
+      if (task?.completion.kind === 'automated' && state.tasks[key]?.manual !== true) {
         throw new CommandError(`secrel performs ${key} itself; it is done when that action succeeds`);
       }
       if (state.tasks[key]?.status === 'done')
@@ -131,7 +166,16 @@ function run(state: ReleaseState, command: Command, actor: string, ctx: ReleaseC
       return {
         state: {
           ...state,
-          tasks: { ...state.tasks, [key]: { status: 'done', by: actor, at, via: 'command' } },
+          tasks: {
+            ...state.tasks,
+            [key]: {
+              status: 'done',
+              by: actor,
+              at,
+              via: 'command',
+              ...(state.tasks[key]?.manual ? { manual: true } : {}),
+            },
+          },
         },
         reply: `${key} done, recorded for @${actor}.`,
         timeline: [entry('task-done', `${key} done by @${actor}`)],
@@ -183,9 +227,10 @@ function run(state: ReleaseState, command: Command, actor: string, ctx: ReleaseC
       if (state.dayOne === command.dayOne)
         return { state, reply: `Day one was already ${command.dayOne}.`, timeline: [] };
       const past = DateTime.fromISO(command.dayOne, { zone: 'utc' }).endOf('day') < ctx.now;
+      const checked = preflightText(preflight(ctx.config, ctx.playbook, state.id, state.projectId));
       return {
         state: confirmSchedule({ ...state, dayOne: command.dayOne }),
-        reply: `Day one is ${command.dayOne} (UTC).${past ? ' That day is already over: every cutoff up to today is missed.' : ''}`,
+        reply: `Day one is ${command.dayOne} (UTC).${past ? ' That day is already over: every cutoff up to today is missed.' : ''}${checked}`,
         timeline: [entry('day-one', `Day one set to ${command.dayOne}`)],
       };
     }
@@ -209,7 +254,9 @@ function run(state: ReleaseState, command: Command, actor: string, ctx: ReleaseC
         throw new CommandError(`${command.projectPath ?? 'this project'} is not a configured project`);
       const key = `${project.id}!${command.iid}`;
       const linked = state.linkedMergeRequests ?? [];
-      if (state.mergeRequests[key] !== undefined || linked.includes(key)) {
+      const known = state.mergeRequests[key];
+      if (known !== undefined) return nameAsFix(state, key, known, actor, at);
+      if (linked.includes(key)) {
         return { state, reply: `MR !${command.iid} is already part of this release.`, timeline: [] };
       }
       return {
@@ -226,6 +273,41 @@ function run(state: ReleaseState, command: Command, actor: string, ctx: ReleaseC
         effects: [{ type: 'stop-workflow', releaseId: state.id, reason: `aborted by @${actor}` }],
       };
   }
+}
+
+/**
+ * `/secrel mr` for an MR secrel already follows: it now counts as its version's fix, and names the
+ * replacement when the version's counted MR was closed unmerged.
+ */
+function nameAsFix(
+  state: ReleaseState,
+  key: string,
+  mr: MergeRequestState,
+  actor: string,
+  at: string,
+): Outcome {
+  const waiting = state.replacementNeeded?.[mr.version] !== undefined;
+  if (mr.countedVia !== undefined && !waiting) {
+    return { state, reply: `MR !${mr.iid} is already part of this release.`, timeline: [] };
+  }
+  if (mr.state === 'closed') throw new CommandError(`MR !${mr.iid} is closed; it cannot be a fix`);
+  const { [mr.version]: _named, ...replacementNeeded } = state.replacementNeeded ?? {};
+  return {
+    state: {
+      ...state,
+      mergeRequests: { ...state.mergeRequests, [key]: { ...mr, countedVia: 'command' } },
+      replacementNeeded,
+    },
+    reply: `MR !${mr.iid} now counts as the fix for ${mr.version}.`,
+    timeline: [
+      {
+        at,
+        kind: 'mr-named',
+        summary: `MR !${mr.iid} in project ${mr.projectId} named as a fix for ${mr.version} by @${actor}`,
+        actor,
+      },
+    ],
+  };
 }
 
 /** A planning release whose Day one and versions are both set is scheduled. */

@@ -54,6 +54,8 @@ const configShape = z.strictObject({
   /** Target branch → affected version; the first two captures are major and minor. */
   versionBranchPattern: versionBranchPatternSchema.default('^(\\d+)-(\\d+)-stable(-ee)?$'),
   roles: z.partialRecord(z.enum(ROLES), z.array(z.string().min(1))).default({}),
+  /** Roles whose members start a release by adding the label; anyone else is told who may. */
+  startRoles: z.array(z.enum(ROLES)).min(1).default(['security lead']),
   /** Project that receives the infrastructure mitigation issue; the release's project when absent. */
   infrastructureProject: z.union([z.number().int().positive(), z.string().min(1)]).optional(),
   /** Pipelines started by automated actions, by action. An action without a target is recorded as skipped. */
@@ -82,6 +84,11 @@ const configShape = z.strictObject({
       issueIid: z.number().int(),
     })
     .optional(),
+  /**
+   * Local mode: host names (with or without port) besides 127.0.0.1/localhost under which the API and
+   * dashboard answer, e.g. a reverse proxy's. Any other `Host` gets 421 (DNS rebinding guard).
+   */
+  localAllowedHosts: z.array(z.string().min(1)).default([]),
   /** An optional Slack incoming webhook URL gets non-confidential copies of notifications. */
   slack: z.strictObject({ webhookUrl: z.url() }).optional(),
   playbook: playbookSchema.optional(),

@@ -13,10 +13,15 @@ export const RELEASE_MANAGER_COMMANDS: readonly CommandName[] = ['status', 'done
 /** The outcome of a permission check; `reason` is the one-line reply for a refusal. */
 export type Decision = { readonly allowed: true } | { readonly allowed: false; readonly reason: string };
 
-/** GitLab usernames are matched without `@` and without regard to case, as GitLab does. */
-function normalize(username: string): string {
-  return username.replace(/^@/, '').toLowerCase();
+/**
+ * GitLab usernames are matched without `@` and without regard to ASCII case, as GitLab does. Only A-Z
+ * fold: Unicode case folding would let `K` (Kelvin sign, U+212A) stand for `k`.
+ */
+export function normalizeUsername(username: string): string {
+  return username.replace(/^@/, '').replace(/[A-Z]/g, (c) => c.toLowerCase());
 }
+
+const normalize = normalizeUsername;
 
 /** The roles config gives a GitLab username. */
 export function rolesOf(config: SecrelConfig, username: string): Role[] {

@@ -1,9 +1,12 @@
 import { applyNote } from './chatops.js';
 import type { SecrelConfig } from './config.js';
 import { isOlder, isoOf, millisOf } from './moments.js';
+import { countedViaAfter } from './mr-provenance.js';
+import { rolesOf } from './permissions.js';
+import { judgePipelineClaim, refuseClaim, SECREL_VARIABLES } from './pipeline-provenance.js';
 import { referencesIssue } from './references.js';
 import { environmentKind } from './signals.js';
-import { initialTaskStates, taskKey } from './tasks.js';
+import { initialTaskStates } from './tasks.js';
 import { type Change, type ReleaseContext, sameValue, settle, unchanged } from './transitions.js';
 import type {
   DeploymentEvent,
@@ -12,7 +15,14 @@ import type {
   MergeRequestEvent,
   PipelineEvent,
 } from './types/events.js';
-import type { Applied, MergeRequestState, ReleaseState, TaskState, TimelineEntry } from './types/release.js';
+import type {
+  Applied,
+  Effect,
+  MergeRequestState,
+  ReleaseState,
+  TaskState,
+  TimelineEntry,
+} from './types/release.js';
 import { versionForBranch } from './versions.js';
 
 export type { ReleaseContext } from './transitions.js';
@@ -30,12 +40,7 @@ export {
  * merge request, pipeline, deployment, issue and comment moves it (DESIGN.md §5).
  */
 
-/** Pipeline variables secrel sets on the pipelines it starts. */
-export const SECREL_VARIABLES = {
-  releaseId: 'SECREL_RELEASE_ID',
-  action: 'SECREL_ACTION',
-  version: 'SECREL_VERSION',
-} as const;
+export { SECREL_VARIABLES } from './pipeline-provenance.js';
 
 /** Who GitLab-observed changes are attributed to when the event names no user. */
 const GITLAB = 'gitlab';
@@ -55,10 +60,7 @@ function projectOf(config: SecrelConfig, projectId: number): SecrelConfig['proje
  * release exists for the issue yet; the id makes a second start impossible anyway.
  */
 export function startRelease(event: IssueEvent, ctx: ReleaseContext): Applied | undefined {
-  const label = ctx.config.releaseLabel.toLowerCase();
-  const labelled = [...event.labels, ...event.addedLabels].some((l) => l.toLowerCase() === label);
-  if (!labelled || !event.confidential || event.state !== 'opened') return undefined;
-  if (projectOf(ctx.config, event.projectId) === undefined) return undefined;
+  if (!wouldStart(event, ctx.config) || !mayStart(event.actor, ctx.config)) return undefined;
   const at = isoOf(ctx.now);
   const id = releaseIdFor(event.projectId, event.iid);
   const seed: ReleaseState = {
@@ -92,6 +94,39 @@ export function startRelease(event: IssueEvent, ctx: ReleaseContext): Applied | 
     ctx,
     event.actor,
   );
+}
+
+/** Whether an issue event asks for a release: a confidential, open issue in a configured project with the label. */
+function wouldStart(event: IssueEvent, config: SecrelConfig): boolean {
+  const label = config.releaseLabel.toLowerCase();
+  const labelled = [...event.labels, ...event.addedLabels].some((l) => l.toLowerCase() === label);
+  return (
+    labelled &&
+    event.confidential &&
+    event.state === 'opened' &&
+    projectOf(config, event.projectId) !== undefined
+  );
+}
+
+/** Whether a GitLab user holds a role that may start releases (`startRoles`, the security lead by default). */
+export function mayStart(username: string, config: SecrelConfig): boolean {
+  return rolesOf(config, username).some((role) => config.startRoles.includes(role));
+}
+
+/**
+ * The one reply to a label added by someone who may not start releases: who may. Undefined when the
+ * event starts a release, asks for none, or did not just add the label (so later updates stay silent).
+ */
+export function refusedStart(event: IssueEvent, ctx: ReleaseContext): Effect | undefined {
+  if (!wouldStart(event, ctx.config) || mayStart(event.actor, ctx.config)) return undefined;
+  const label = ctx.config.releaseLabel.toLowerCase();
+  if (!event.addedLabels.some((l) => l.toLowerCase() === label)) return undefined;
+  const roles = ctx.config.startRoles.join(' or ');
+  return {
+    type: 'reply',
+    issue: { projectId: event.projectId, iid: event.iid, url: event.url },
+    body: `secrel: no security release was started: only the ${roles} may start one by adding the ~"${ctx.config.releaseLabel}" label. Ask them to add it.`,
+  };
 }
 
 /** Applies one GitLab event to a release. Stale, duplicate and unrelated events change nothing. */
@@ -152,7 +187,7 @@ function applyMergeRequest(
     ctx.config.versionBranchPattern,
   );
   if (version === undefined) return undefined;
-  const next: MergeRequestState = {
+  const observed: MergeRequestState = {
     projectId: event.projectId,
     iid: event.iid,
     targetBranch: event.targetBranch,
@@ -162,19 +197,44 @@ function applyMergeRequest(
     url: event.url,
     updatedAt: event.updatedAt,
   };
+  const countedVia = countedViaAfter(state, stored, version, linked, event.actor, ctx.config);
+  const next: MergeRequestState = { ...observed, ...(countedVia ? { countedVia } : {}) };
   if (stored !== undefined && sameValue(stored, next)) return undefined;
   const at = isoOf(ctx.now);
+  const counting = countedVia === undefined ? ', not counted as a fix' : '';
   const summary =
     stored === undefined
-      ? `MR !${event.iid} in project ${event.projectId} joined for ${version} (${event.state})`
-      : `MR !${event.iid} in project ${event.projectId} is ${event.state}`;
+      ? `MR !${event.iid} in project ${event.projectId} joined for ${version} (${event.state}${counting})`
+      : `MR !${event.iid} in project ${event.projectId} is ${event.state}${counting}`;
+  const timeline: TimelineEntry[] = [
+    { at, kind: stored === undefined ? 'mr-joined' : 'mr-updated', summary, actor: event.actor },
+  ];
+  let replacementNeeded = state.replacementNeeded ?? {};
+  // Only a fresh `/secrel mr` names a replacement; an MR named before the fix was withdrawn does not.
+  if (linked && replacementNeeded[version] !== undefined) {
+    const { [version]: _replaced, ...rest } = replacementNeeded;
+    replacementNeeded = rest;
+  }
+  // A fix that counted and is abandoned leaves its version without one until a person names the next.
+  if (stored?.countedVia !== undefined && stored.state !== 'closed' && event.state === 'closed') {
+    replacementNeeded = { ...replacementNeeded, [version]: { projectId: event.projectId, iid: event.iid } };
+    timeline.push({
+      at,
+      kind: 'fix-withdrawn',
+      summary: `${version} has no fix: MR !${event.iid} in project ${event.projectId} closed unmerged; name the replacement with /secrel mr`,
+      actor: event.actor,
+    });
+  }
   return {
     state: {
       ...state,
       mergeRequests: { ...state.mergeRequests, [key]: next },
       ...(linked ? { linkedMergeRequests: (state.linkedMergeRequests ?? []).filter((k) => k !== key) } : {}),
+      ...(state.replacementNeeded !== undefined || Object.keys(replacementNeeded).length > 0
+        ? { replacementNeeded }
+        : {}),
     },
-    timeline: [{ at, kind: stored === undefined ? 'mr-joined' : 'mr-updated', summary, actor: event.actor }],
+    timeline,
     effects: [],
   };
 }
@@ -211,23 +271,6 @@ function isNewer(
   return (STATUS_RANK[candidate.status] ?? 0) > (STATUS_RANK[stored.status] ?? 0);
 }
 
-/** The task key a secrel pipeline completes, from its `SECREL_ACTION` (action kind or task id) and version. */
-function taskKeyOfPipeline(
-  state: ReleaseState,
-  event: PipelineEvent,
-  ctx: ReleaseContext,
-): string | undefined {
-  const action = event.variables[SECREL_VARIABLES.action];
-  if (action === undefined) return undefined;
-  const task = ctx.playbook.tasks.find(
-    (t) => t.id === action || (t.completion.kind === 'automated' && t.completion.action === action),
-  );
-  if (task === undefined) return undefined;
-  const key =
-    task.scope === 'release' ? taskKey(task.id) : taskKey(task.id, event.variables[SECREL_VARIABLES.version]);
-  return state.tasks[key] === undefined ? undefined : key;
-}
-
 function isSecurityBranchPipeline(state: ReleaseState, event: PipelineEvent): boolean {
   return Object.values(state.mergeRequests).some(
     (mr) =>
@@ -239,9 +282,16 @@ function isSecurityBranchPipeline(state: ReleaseState, event: PipelineEvent): bo
 function applyPipeline(state: ReleaseState, event: PipelineEvent, ctx: ReleaseContext): Change | undefined {
   const releaseId = event.variables[SECREL_VARIABLES.releaseId];
   if (releaseId !== undefined && releaseId !== state.id) return undefined;
-  const ours = releaseId === state.id;
-  if (!ours && !isSecurityBranchPipeline(state, event)) return undefined;
   const at = isoOf(ctx.now);
+  // SECREL_* variables are a claim anyone who can run a pipeline can make: only provenance counts.
+  const claim =
+    releaseId === state.id ? judgePipelineClaim(state, event, ctx.playbook, ctx.config) : undefined;
+  if (claim?.kind === 'refused') {
+    const refused = refuseClaim(state, event, claim, at);
+    return refused && { ...refused, effects: [] };
+  }
+  const ours = claim?.kind === 'confirmed';
+  if (!ours && !isSecurityBranchPipeline(state, event)) return undefined;
   const candidate = { id: event.pipelineId, updatedAt: event.updatedAt, status: event.status };
   let next = state;
   const timeline: TimelineEntry[] = [];
@@ -272,7 +322,7 @@ function applyPipeline(state: ReleaseState, event: PipelineEvent, ctx: ReleaseCo
     });
   }
 
-  const key = ours ? taskKeyOfPipeline(state, event, ctx) : undefined;
+  const key = claim?.kind === 'confirmed' ? claim.key : undefined;
   const task = key === undefined ? undefined : next.tasks[key];
   if (key !== undefined && task !== undefined && task.status !== 'done') {
     const last = task.lastPipeline;
@@ -280,6 +330,7 @@ function applyPipeline(state: ReleaseState, event: PipelineEvent, ctx: ReleaseCo
       const lastPipeline = {
         projectId: event.projectId,
         pipelineId: event.pipelineId,
+        ref: event.ref,
         status: event.status,
         updatedAt: event.updatedAt,
       };

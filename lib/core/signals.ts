@@ -1,5 +1,6 @@
 import type { DateTime } from 'luxon';
 import { isoOf, millisOf } from './moments.js';
+import { counts } from './mr-provenance.js';
 import { expandTasks } from './tasks.js';
 import type { Playbook, Signal } from './types/playbook.js';
 import type {
@@ -33,15 +34,27 @@ export function environmentKind(name: string): 'staging' | 'production' | undefi
   return undefined;
 }
 
-/** The release's MRs for a version (`main` for the main line), leaving out closed (abandoned) ones. */
+/**
+ * The release's MRs that count toward a version's fix (`main` for the main line), leaving out closed
+ * (abandoned) ones and those that merely mention the issue (see `mr-provenance.ts`).
+ */
 export function mergeRequestsFor(state: ReleaseState, version: string): MergeRequestState[] {
-  return Object.values(state.mergeRequests).filter((mr) => mr.version === version && mr.state !== 'closed');
+  return Object.values(state.mergeRequests).filter(
+    (mr) => mr.version === version && mr.state !== 'closed' && counts(mr),
+  );
 }
 
-/** Whether every live MR for a version is merged, with at least one; the reason when not. */
+/** Whether every counted live MR for a version is merged, with at least one; the reason when not. */
 export function mergedFor(state: ReleaseState, version: string): { holds: boolean; reason: string } {
-  const mrs = mergeRequestsFor(state, version);
   const label = version === MAIN_LINE ? 'the main line' : version;
+  const withdrawn = state.replacementNeeded?.[version];
+  if (withdrawn !== undefined) {
+    return {
+      holds: false,
+      reason: `${label} has no fix: MR !${withdrawn.iid} was closed unmerged and no replacement was named with /secrel mr`,
+    };
+  }
+  const mrs = mergeRequestsFor(state, version);
   if (mrs.length === 0) return { holds: false, reason: `no security MR for ${label} yet` };
   const unmerged = mrs.filter((mr) => mr.state !== 'merged').map((mr) => `!${mr.iid}`);
   if (unmerged.length > 0)
@@ -67,7 +80,7 @@ export function latestPipelineOf(state: ReleaseState, mr: MergeRequestState): Pi
 
 /** Every live security MR, main line and backports alike, has a green latest pipeline (a red backport reopens it). */
 function pipelinesGreen(state: ReleaseState): boolean {
-  const mrs = Object.values(state.mergeRequests).filter((mr) => mr.state !== 'closed');
+  const mrs = Object.values(state.mergeRequests).filter((mr) => mr.state !== 'closed' && counts(mr));
   return mrs.length > 0 && mrs.every((mr) => latestPipelineOf(state, mr)?.status === 'success');
 }
 

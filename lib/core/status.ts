@@ -1,8 +1,10 @@
 import { DateTime } from 'luxon';
 import { evaluateGate, type GateId, parseGateId, phaseGate } from './gates.js';
+import { fixLines } from './mr-provenance.js';
 import { expandTasks, type TaskInstance } from './tasks.js';
 import type { PhaseId, Playbook } from './types/playbook.js';
 import type { ReleaseState } from './types/release.js';
+import { MAIN_LINE } from './versions.js';
 
 /**
  * The `/secrel status` reply: where the release stands, what is open and who owns it, and what
@@ -64,6 +66,9 @@ export function statusReport(state: ReleaseState, playbook: Playbook, cutoffs: P
     lines.push('', `**${phaseTitle(phase)}**${cutoffOf(phase)}`, ...ofPhase.map(taskLine));
   }
   if (later > 0) lines.push('', `${later} more open in later phases.`);
+
+  const fixes = [...state.versions, MAIN_LINE].flatMap((version) => fixLines(state, version));
+  if (fixes.length > 0) lines.push('', '#### Fixes', '', ...fixes.map((line) => `- ${line}`));
 
   const gates = new Set<GateId>(['schedule-confirmed', phaseGate(state.phase), 'publish', 'disclose']);
   for (const id of Object.keys(state.gates)) {

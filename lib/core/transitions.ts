@@ -145,8 +145,8 @@ function pipelineFailure(
 
 /** How an automated action ended, and what it created that the release must know about. */
 export interface AutomatedResult {
-  /** `skipped` when the action has no target configured; the task still counts as done. */
-  readonly outcome?: 'succeeded' | 'skipped';
+  /** Only `succeeded` completes a task: a step with no target is handed to its owners (`manual-steps.ts`). */
+  readonly outcome?: 'succeeded';
   /** Set by the action that creates the release issue. */
   readonly releaseIssue?: IssueRef;
   /** Set by the action that creates the mitigation issue. */
@@ -166,21 +166,11 @@ export function completeAutomatedTask(
   let next: ReleaseState = state;
   const timeline: TimelineEntry[] = [];
   if (task.status !== 'done') {
-    const reason = result.outcome === 'skipped' ? 'skipped: no target configured' : undefined;
     next = {
       ...next,
-      tasks: {
-        ...next.tasks,
-        [key]: { ...task, status: 'done', by: SECREL, at, via: 'automation', ...(reason ? { reason } : {}) },
-      },
+      tasks: { ...next.tasks, [key]: { ...task, status: 'done', by: SECREL, at, via: 'automation' } },
     };
-    timeline.push({
-      at,
-      kind: 'task-done',
-      summary:
-        result.outcome === 'skipped' ? `${key} skipped (no target configured)` : `${key} done by secrel`,
-      actor: SECREL,
-    });
+    timeline.push({ at, kind: 'task-done', summary: `${key} done by secrel`, actor: SECREL });
   }
   if (result.releaseIssue && next.releaseIssue === undefined) {
     next = { ...next, releaseIssue: result.releaseIssue };

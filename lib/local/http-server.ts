@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { ReleaseState, TimelineEntry } from '../core/types/release.js';
 import type { WebhookDeps } from '../services/types.js';
 import { handleWebhook, MAX_WEBHOOK_BODY_BYTES } from '../services/webhook.js';
+import { allowedHosts, hostAllowed } from './host-check.js';
 
 /**
  * Local mode's one HTTP port (DESIGN.md §8): `POST /webhooks/gitlab`, `GET /healthz`,
@@ -32,6 +33,8 @@ export interface HttpServerOptions {
   readonly host?: string;
   /** Port (default: a free one). */
   readonly port?: number;
+  /** Hosts besides the listen address whose requests the API and dashboard answer (a proxy's name). */
+  readonly allowedHosts?: readonly string[];
 }
 
 /** A listening local server. */
@@ -125,24 +128,44 @@ async function releasesRoute(options: HttpServerOptions, res: ServerResponse): P
   });
 }
 
-async function releaseRoute(options: HttpServerOptions, res: ServerResponse, id: string): Promise<void> {
+/** Release ids are `<projectId>-<iid>`; anything else is refused before the store sees it. */
+const RELEASE_ID = /^[1-9]\d{0,15}-[1-9]\d{0,15}$/;
+
+async function releaseRoute(options: HttpServerOptions, res: ServerResponse, raw: string): Promise<void> {
+  let id: string;
+  try {
+    id = decodeURIComponent(raw);
+  } catch {
+    return sendJson(res, 400, { error: 'malformed release id' });
+  }
+  if (!RELEASE_ID.test(id)) return sendJson(res, 400, { error: 'malformed release id' });
   const state = await options.webhook.store.get(id);
   if (!state) return sendJson(res, 404, { error: 'no such release' });
   const timeline = await options.webhook.store.timeline(id);
   sendJson(res, 200, (options.releaseView ?? defaultReleaseView)(state, timeline));
 }
 
-async function route(options: HttpServerOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function route(
+  options: HttpServerOptions,
+  hosts: { allowed: ReadonlySet<string> },
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const method = req.method ?? 'GET';
   if (url.pathname === '/webhooks/gitlab') {
     if (method !== 'POST') return sendJson(res, 405, { error: 'method not allowed' });
     return webhookRoute(options, req, res);
   }
+  // Everything else may show embargoed metadata: only to a browser that asked for this very address.
+  if (!hostAllowed(req, hosts.allowed)) return sendJson(res, 421, { error: 'misdirected request' }, true);
+  if (url.pathname.startsWith('/api/releases/') && method === 'GET') {
+    const id = url.pathname.slice('/api/releases/'.length);
+    if (id.length === 0 || id.includes('/')) return sendJson(res, 404, { error: 'not found' });
+    return releaseRoute(options, res, id);
+  }
   if (method === 'GET' && url.pathname === '/healthz') return sendJson(res, 200, { status: 'ok' });
   if (method === 'GET' && url.pathname === '/api/releases') return releasesRoute(options, res);
-  const release = /^\/api\/releases\/([^/]+)$/.exec(url.pathname);
-  if (method === 'GET' && release?.[1]) return releaseRoute(options, res, decodeURIComponent(release[1]));
   for (const handler of options.routes ?? []) {
     if (await handler(req, res, url)) return;
   }
@@ -151,8 +174,10 @@ async function route(options: HttpServerOptions, req: IncomingMessage, res: Serv
 
 /** Starts the local HTTP server on loopback and resolves once it listens. */
 export async function startHttpServer(options: HttpServerOptions): Promise<LocalHttpServer> {
+  // Filled in once the port is known; until then nothing but the webhook answers.
+  const hosts: { allowed: ReadonlySet<string> } = { allowed: new Set() };
   const server = createServer((req, res) => {
-    route(options, req, res).catch((err: unknown) => {
+    route(options, hosts, req, res).catch((err: unknown) => {
       options.webhook.logger.error('http request failed', {
         error: err instanceof Error ? err.name : 'unknown',
       });
@@ -168,6 +193,7 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Local
   });
   const { port } = server.address() as AddressInfo;
   const host = options.host ?? '127.0.0.1';
+  hosts.allowed = allowedHosts(port, [...(options.allowedHosts ?? []), `${host}:${port}`]);
   return {
     url: `http://${host}:${port}`,
     port,

@@ -170,6 +170,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       host: options.host,
       port: options.port,
       routes: [dashboardRoute({ releaseLabel: options.config.releaseLabel })],
+      allowedHosts: config.localAllowedHosts,
       releaseView: (state, timeline) =>
         buildReleaseView(state, timeline, {
           playbook,

@@ -1,4 +1,4 @@
-import { releaseIdFor, startRelease } from '../core/release.js';
+import { refusedStart, releaseIdFor, startRelease } from '../core/release.js';
 import { eventRoutingKeys } from '../core/routing.js';
 import type { GitLabEvent } from '../core/types/events.js';
 import type { Effect } from '../core/types/release.js';
@@ -129,6 +129,19 @@ export async function ingestEvent(
 ): Promise<IngestResult> {
   const path = pathFor(deps.store);
   const releaseIds = await releasesOf(deps, path.routes, event);
+  if (releaseIds.length === 0 && event.kind === 'issue') {
+    // A label added by someone who may not start releases: nothing is created, one reply says who may.
+    const refusal = refusedStart(event, releaseContext(deps, deps.clock.now()));
+    if (refusal?.type === 'reply') {
+      const status = await recordUnchanged(deps, deliveryKey, []);
+      if (status === 'accepted') {
+        await deps.effects
+          .dispatch(releaseIdFor(event.projectId, event.iid), [refusal])
+          .catch(() => deps.logger.error('refused-start reply failed', { projectId: event.projectId }));
+      }
+      return { status, changed: [] };
+    }
+  }
   // An event for one release is recorded within that release's batch even when it changes nothing.
   const shared = releaseIds.length > 1;
   const outcomes = await Promise.all(

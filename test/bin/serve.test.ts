@@ -22,7 +22,9 @@ beforeAll(async () => {
   gitlab = await startFakeGitLab({ projects: [PROJECT] });
   const config = JSON.parse(readFileSync('secrel.config.example.json', 'utf8')) as Record<string, unknown>;
   const configFile = join(dir, 'secrel.config.json');
-  writeFileSync(configFile, JSON.stringify({ ...config, gitlab: { url: gitlab.url } }));
+  // The fixture's labeller is the security lead: only a start role may start a release by label.
+  const roles = { ...(config.roles as Record<string, unknown>), 'security lead': ['sam.seclead'] };
+  writeFileSync(configFile, JSON.stringify({ ...config, roles, gitlab: { url: gitlab.url } }));
   env = {
     SECREL_CONFIG: configFile,
     SECREL_DATA_DIR: join(dir, 'data'),

@@ -31,6 +31,7 @@ function mr(iid: number, version: string, state: MergeRequestState['state'] = 'm
     state,
     url: '',
     updatedAt: at(1),
+    countedVia: 'role',
   };
 }
 

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { parseConfig, type SecrelConfig } from '../../lib/core/config.js';
+import { recordStartedPipeline } from '../../lib/core/pipeline-provenance.js';
 import { DEFAULT_PLAYBOOK } from '../../lib/core/playbook.js';
 import { apply, type ReleaseContext, startRelease } from '../../lib/core/release.js';
 import type {
@@ -42,6 +43,15 @@ export const CONFIG: SecrelConfig = parseConfig({
     'dev team': [PEOPLE.dev],
     infrastructure: [PEOPLE.infra],
     'packaging team': [PEOPLE.packager],
+  },
+  // Pipelines secrel starts, so claims can be judged against where they must run.
+  pipelines: {
+    'build-test-packages': { project: PROJECT.id, ref: 'main' },
+    'build-packages': { project: PROJECT.path, ref: '{version}-stable' },
+    'publish-packages': { project: PROJECT.id, ref: '{version}-stable' },
+    'publish-docker': { project: PROJECT.id, ref: '{version}-stable' },
+    'publish-code': { project: PROJECT.id, ref: 'main' },
+    'update-githost': { project: PROJECT.id, ref: 'main' },
   },
 });
 
@@ -119,7 +129,9 @@ export function noteEvent(body: string, over: Partial<NoteEvent> = {}): NoteEven
     noteId: nextIid++,
     noteableType: 'Issue',
     noteableIid: VULN_IID,
-    confidential: false,
+    // Comments on the confidential vulnerability issue: the only kind that may steer an embargoed release.
+    confidential: true,
+    action: 'create',
     body,
     url: `${GITLAB_URL}/${PROJECT.path}/-/issues/${VULN_IID}#note_1`,
     createdAt: at(3),
@@ -172,4 +184,16 @@ export function scheduledRelease(versions = '17.5,17.4,17.3'): ReleaseState {
 /** The replies a result asks for, as text. */
 export function replies(result: Applied): string[] {
   return result.effects.flatMap((e) => (e.type === 'reply' ? [e.body] : []));
+}
+
+/** The state after secrel started pipeline `pipelineId` for a task on the configured ref, as its action does. */
+export function startedPipeline(
+  state: ReleaseState,
+  key: string,
+  pipelineId: number,
+  ref: string,
+): ReleaseState {
+  const change = recordStartedPipeline(state, key, { projectId: PROJECT.id, pipelineId, ref }, ctxAt(8));
+  if (!change) throw new Error(`test setup: pipeline ${pipelineId} not recorded for ${key}`);
+  return change.state;
 }

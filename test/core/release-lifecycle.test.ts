@@ -19,6 +19,7 @@ import {
   PEOPLE,
   pipelineEvent,
   RELEASE_IID,
+  startedPipeline,
 } from './release-helpers.js';
 
 /** Walks a release through the seed's four days, collecting every effect on the way. */
@@ -144,6 +145,8 @@ describe('a three-version release from label to disclosure', () => {
     );
     walk.automated('build-test-packages');
     for (const v of ['17.5', '17.4', '17.3']) {
+      const ref = `${v.replace('.', '-')}-stable`;
+      walk.state = startedPipeline(walk.state, `build-packages@${v}`, 700 + Number(v.split('.')[1]), ref);
       walk.event(
         pipelineEvent({
           pipelineId: 700 + Number(v.split('.')[1]),

@@ -85,16 +85,6 @@ describe('completing automated tasks', () => {
     expect(completeAutomatedTask(result.state, 'publish-packages@17.5', ctxAt(11)).changed).toBe(false);
   });
 
-  it('records a skipped action (no target configured) as done with the reason', () => {
-    const result = completeAutomatedTask(scheduledRelease(), 'update-githost', ctxAt(10), {
-      outcome: 'skipped',
-    });
-    expect(result.state.tasks['update-githost']).toMatchObject({
-      status: 'done',
-      reason: 'skipped: no target configured',
-    });
-  });
-
   it('links the release issue and the mitigation issue the actions created', () => {
     const withIssue = completeAutomatedTask(newRelease(), 'release-issue', ctxAt(1), {
       releaseIssue: { projectId: 42, iid: 78, url: 'https://gitlab.example.com/acme/product/-/issues/78' },

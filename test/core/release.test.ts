@@ -16,6 +16,7 @@ import {
   PROJECT,
   pipelineEvent,
   scheduledRelease,
+  startedPipeline,
   VULN_IID,
 } from './release-helpers.js';
 
@@ -144,7 +145,7 @@ describe('merge requests joining a release', () => {
         noteId: 1,
         noteableType: 'Issue',
         noteableIid: VULN_IID,
-        confidential: false,
+        confidential: true,
         body: '/secrel mr !55',
         url: '',
         createdAt: at(5),
@@ -256,7 +257,8 @@ describe('pipelines', () => {
       SECREL_ACTION: 'build-packages',
       SECREL_VERSION: '17.5',
     };
-    const result = applyAll(release, pipelineEvent({ ref: '17-5-stable', variables, status: 'success' }));
+    const started = startedPipeline(release, 'build-packages@17.5', 500, '17-5-stable');
+    const result = applyAll(started, pipelineEvent({ ref: '17-5-stable', variables, status: 'success' }));
     expect(result.state.tasks['build-packages@17.5']).toMatchObject({
       status: 'done',
       by: 'secrel',
@@ -286,6 +288,7 @@ describe('pipelines', () => {
           lastPipeline: {
             projectId: 42,
             pipelineId: 900,
+            ref: '17-5-stable',
             status: 'created',
             updatedAt: '1970-01-01T00:00:00.000Z',
           },
@@ -313,7 +316,8 @@ describe('pipelines', () => {
   it('completes a once-per-release task from its pipeline without a version', () => {
     const release = scheduledRelease();
     const variables = { SECREL_RELEASE_ID: release.id, SECREL_ACTION: 'build-test-packages' };
-    const result = applyAll(release, pipelineEvent({ variables }));
+    const started = startedPipeline(release, 'build-test-packages', 500, 'main');
+    const result = applyAll(started, pipelineEvent({ variables }));
     expect(result.state.tasks['build-test-packages']?.status).toBe('done');
   });
 
@@ -326,7 +330,7 @@ describe('pipelines', () => {
   it('fails the pipeline gate when the pipeline fails, once', () => {
     const release = scheduledRelease();
     const withGate = {
-      ...release,
+      ...startedPipeline(release, 'build-packages@17.4', 500, '17-4-stable'),
       gates: { 'pipeline:build-packages@17.4': { status: 'waiting', token: 'tok-1', since: at(0) } },
     } as const;
     const variables = {
@@ -357,7 +361,7 @@ describe('pipelines', () => {
   it('opens the pipeline gate when the pipeline succeeds', () => {
     const release = scheduledRelease();
     const withGate = {
-      ...release,
+      ...startedPipeline(release, 'build-test-packages', 500, 'main'),
       gates: { 'pipeline:build-test-packages': { status: 'waiting', token: 'tok-2', since: at(0) } },
     } as const;
     const variables = { SECREL_RELEASE_ID: release.id, SECREL_ACTION: 'build-test-packages' };

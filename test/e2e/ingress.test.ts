@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withRevisionRetry } from '../../lib/adapters/dynamo/index.js';
+import { recordStartedPipeline } from '../../lib/core/pipeline-provenance.js';
 import { DEFAULT_PLAYBOOK } from '../../lib/core/playbook.js';
 import { recordGateToken } from '../../lib/core/release.js';
+import { settle } from '../../lib/core/transitions.js';
 import {
   FIXTURE_HEADERS,
   FIXTURE_NAMES,
@@ -50,6 +52,9 @@ async function startRelease(h: IngressHarness): Promise<void> {
   expect(res).toEqual({ status: 200, json: { status: 'accepted' } });
 }
 
+/** The project the example config runs package pipelines in. */
+const OMNIBUS = { id: 4242, path: 'acme/omnibus' } as const;
+
 describe('webhook ingress over HTTP', () => {
   let h: IngressHarness;
   beforeAll(async () => {
@@ -91,6 +96,13 @@ describe('webhook ingress over HTTP', () => {
     ).toBe(200);
     expect((await h.store.get(RELEASE))?.versions).toEqual(['17.5']);
     const ctx = { playbook: DEFAULT_PLAYBOOK, now: DateTime.utc() };
+    // What the action does when it starts the pipeline on the configured target (acme/omnibus).
+    const started = { projectId: OMNIBUS.id, pipelineId: 5601, ref: '17-5-stable' };
+    await withRevisionRetry(h.store, RELEASE, (state) => {
+      const change = state && recordStartedPipeline(state, 'build-packages@17.5', started, ctx);
+      const applied = state && change && settle(state, { ...change, effects: [] }, ctx, 'secrel');
+      return applied?.changed ? { state: applied.state, timeline: applied.timeline } : undefined;
+    });
     // What the gate function does when the state machine reaches the gate.
     await withRevisionRetry(h.store, RELEASE, (state) => {
       const applied =
@@ -100,6 +112,7 @@ describe('webhook ingress over HTTP', () => {
     const res = await h.post(
       variant('pipeline-secrel-build-packages', (body) => {
         attrs(body).id = 5601;
+        body.project = { ...(body.project as object), id: OMNIBUS.id, path_with_namespace: OMNIBUS.path };
       }),
       gitlabHeaders('Pipeline Hook'),
     );

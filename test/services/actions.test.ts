@@ -97,15 +97,34 @@ describe('automated actions happen at most once', () => {
     expect(timeline.some((e) => e.kind === 'action-failed' && e.summary.includes('mitigation'))).toBe(true);
   });
 
-  it('skips an action without a configured target and counts its task done', async () => {
+  it('hands an action without a configured target to its owners and never counts it done, also when run again', async () => {
     await world.seed();
-    const answer = await runStep(world.deps, {
-      releaseId: RELEASE,
-      step: 'action',
-      task: 'build-test-packages',
-    });
+    const step = { releaseId: RELEASE, step: 'action', task: 'build-test-packages' } as const;
+    const answer = await runStep(world.deps, step);
     expect(answer.outcome).toBe('skipped');
-    expect((await world.deps.store.get(RELEASE))?.tasks['build-test-packages']?.status).toBe('done');
+    const task = (await world.deps.store.get(RELEASE))?.tasks['build-test-packages'];
+    expect(task).toMatchObject({ status: 'open', manual: true });
+    // A re-run (a retry after a crash) finds the finished record and still does not complete it.
+    expect((await runStep(world.deps, step)).outcome).toBe('skipped');
+    expect((await world.deps.store.get(RELEASE))?.tasks['build-test-packages']?.status).toBe('open');
+    const timeline = await world.deps.store.timeline(RELEASE);
+    expect(timeline.filter((e) => e.kind === 'task-manual')).toHaveLength(1);
+    const told = world.gitlab.notes.filter((n) =>
+      n.body.includes(
+        'build test packages for staging, GitLab.com by hand, then `/secrel done build-test-packages`',
+      ),
+    );
+    expect(told).toHaveLength(1);
+  });
+
+  it('names a step with nothing configured as by-hand work in the phase notice', async () => {
+    await world.seed();
+    await runStep(world.deps, { releaseId: RELEASE, step: 'tell-owners', phase: 'day-three' });
+    const notice = world.gitlab.notes.find((n) => n.body.startsWith('### Day three has started'));
+    expect(notice?.body).toContain('(`build-test-packages`) — @');
+    expect(notice?.body).toContain(
+      'nothing is configured for it: do it by hand, then `/secrel done build-test-packages`',
+    );
   });
 });
 

@@ -18,6 +18,8 @@ export interface OwnedTask {
   readonly owners: readonly Role[];
   /** Manual tasks are ticked by people; others are seen or done by secrel. */
   readonly manual: boolean;
+  /** An automated task with nothing configured to do it: its owners do it by hand (skipped is never done). */
+  readonly byHand?: boolean;
 }
 
 /** The roles owning any of the tasks, each once, in first-seen order. */
@@ -28,7 +30,11 @@ export function ownersOf(tasks: readonly OwnedTask[]): Role[] {
 }
 
 function taskLine(task: OwnedTask, roles: RoleMap): string {
-  const done = task.manual ? ` — \`/secrel done ${task.key}\`` : '';
+  const done = task.manual
+    ? ` — \`/secrel done ${task.key}\``
+    : task.byHand
+      ? ` — nothing is configured for it: do it by hand, then \`/secrel done ${task.key}\``
+      : '';
   return `- ${task.text} (\`${task.key}\`) — ${mention(roles, task.owners)}${done}`;
 }
 

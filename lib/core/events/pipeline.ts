@@ -2,7 +2,7 @@ import * as z from 'zod';
 import type { PipelineEvent } from '../types/events.js';
 import { type EventParser, parsed } from './outcome.js';
 import { parsePayload } from './payload.js';
-import { projectSchema } from './shared.js';
+import { projectSchema, userSchema } from './shared.js';
 import { gitlabTime } from './time.js';
 
 /** `X-Gitlab-Event` of a pipeline event. */
@@ -15,6 +15,7 @@ export const SECREL_VARIABLE_PREFIX = 'SECREL_';
 export const pipelinePayloadSchema = z.looseObject({
   object_kind: z.literal('pipeline'),
   project: projectSchema,
+  user: userSchema.nullish(),
   object_attributes: z.looseObject({
     id: z.number().int(),
     ref: z.string(),
@@ -44,6 +45,7 @@ export const parsePipelineHook: EventParser = (eventHeader, body) => {
     source: attributes.source ?? undefined,
     variables,
     updatedAt: attributes.finished_at ?? attributes.created_at,
+    ...(payload.user ? { actor: payload.user.username } : {}),
   };
   return parsed(event);
 };

@@ -52,6 +52,8 @@ export interface PipelineEvent {
    */
   readonly variables: Readonly<Record<string, string>>;
   readonly updatedAt: string;
+  /** Who ran the pipeline, when the hook names a user. */
+  readonly actor?: string;
 }
 
 /** A comment on an issue or merge request. */

@@ -28,6 +28,8 @@ export interface TaskState {
   readonly reason?: string;
   /** How it was done: a GitLab signal (may reopen if the signal stops holding), a command, or an action. */
   readonly via?: 'signal' | 'command' | 'automation';
+  /** An automated task with nothing configured to do it: its owners do it by hand and say `/secrel done`. */
+  readonly manual?: boolean;
   /** Latest pipeline secrel started for this task (automated tasks completed by a pipeline). */
   readonly lastPipeline?: TaskPipeline;
 }
@@ -36,6 +38,8 @@ export interface TaskState {
 export interface TaskPipeline {
   readonly projectId: number;
   readonly pipelineId: number;
+  /** The ref secrel started it on; absent in states stored before refs were kept. */
+  readonly ref?: string;
   readonly status: string;
   readonly updatedAt: string;
 }
@@ -51,6 +55,11 @@ export interface MergeRequestState {
   readonly state: 'opened' | 'closed' | 'merged' | 'locked';
   readonly url: string;
   readonly updatedAt: string;
+  /**
+   * Why it counts toward its version's fix: named with `/secrel mr`, or opened or merged by a member of
+   * a fix role. Absent: it joined by mentioning the issue and does not count.
+   */
+  readonly countedVia?: 'command' | 'role';
 }
 
 /** Latest pipeline seen on a ref (a security branch, or a pipeline secrel started). */
@@ -62,6 +71,24 @@ export interface PipelineState {
   /** The action that started it, for pipelines secrel triggered. */
   readonly action?: string;
   readonly updatedAt: string;
+}
+
+/**
+ * A pipeline that claimed a task with `SECREL_*` variables but that secrel cannot prove it started
+ * (another project, another ref, or an id secrel never recorded). It changes nothing; it is kept so
+ * each claim is on the timeline once, and so a pipeline secrel did start, whose webhook beat the
+ * record of its id, is adopted when that record lands.
+ */
+export interface RefusedPipelineClaim {
+  readonly projectId: number;
+  readonly pipelineId: number;
+  readonly ref: string;
+  readonly status: string;
+  readonly updatedAt: string;
+  /** The task it claimed, when the claim names one of this release's tasks. */
+  readonly taskKey?: string;
+  /** Who ran the pipeline (GitLab username), when the hook says. */
+  readonly actor?: string;
 }
 
 /** Latest deployment seen per environment. */
@@ -123,8 +150,15 @@ export interface ReleaseState {
   readonly deployments: Readonly<Record<string, DeploymentState>>;
   /** Keyed by gate id. */
   readonly gates: Readonly<Record<string, GateState>>;
+  /**
+   * Versions whose counted MR was closed unmerged, with that MR: no fix until the security lead or a
+   * release manager names the replacement with `/secrel mr`.
+   */
+  readonly replacementNeeded?: Readonly<Record<string, { readonly projectId: number; readonly iid: number }>>;
   /** MRs added with `/secrel mr`, as `<projectId>!<iid>`, before their first event arrives. */
   readonly linkedMergeRequests?: readonly string[];
+  /** Pipeline claims refused for lack of provenance (most recent last, bounded). */
+  readonly refusedPipelineClaims?: readonly RefusedPipelineClaim[];
   /** Ids of notes already handled as commands (most recent last, bounded), so a redelivery replies once. */
   readonly handledNotes?: readonly number[];
   readonly abortedReason?: string;

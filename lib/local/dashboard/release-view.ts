@@ -1,8 +1,9 @@
 import type { DateTime } from 'luxon';
 import { isoOf } from '../../core/moments.js';
+import { fixLines } from '../../core/mr-provenance.js';
 import { DEFAULT_PLAYBOOK } from '../../core/playbook.js';
 import { computeSchedule, nextCutoff, parseDayOne } from '../../core/schedule.js';
-import { mergeRequestsFor } from '../../core/signals.js';
+import { mergedFor, mergeRequestsFor } from '../../core/signals.js';
 import { expandTasks, taskKey } from '../../core/tasks.js';
 import type { PhaseId, Playbook, Role } from '../../core/types/playbook.js';
 import type { ReleaseState, ReleaseStatus, TaskState, TimelineEntry } from '../../core/types/release.js';
@@ -53,6 +54,8 @@ export interface VersionView {
   readonly version: string;
   /** Security MRs for the version (their iids), and whether every live one is merged. */
   readonly mergeRequests: readonly { readonly iid: number; readonly state: string }[];
+  /** Which MR is the version's fix and why any other is not counted, one line each. */
+  readonly fixes: readonly string[];
   readonly merged: boolean;
   readonly packagesBuilt: boolean;
   readonly validated: boolean;
@@ -140,7 +143,8 @@ export function versionMatrix(state: ReleaseState): VersionView[] {
     return {
       version,
       mergeRequests: mrs.map((mr) => ({ iid: mr.iid, state: mr.state })),
-      merged: mrs.length > 0 && mrs.every((mr) => mr.state === 'merged'),
+      fixes: fixLines(state, version),
+      merged: mergedFor(state, version).holds,
       packagesBuilt: isDone(state, taskKey('build-packages', version)),
       validated: isDone(state, taskKey('validate-all', version)),
       published: ['publish-packages', 'publish-docker', 'version-entries'].every((id) =>

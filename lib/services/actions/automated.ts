@@ -1,5 +1,7 @@
+import { replyTarget } from '../../core/chatops.js';
 import { evaluateGate } from '../../core/gates.js';
-import { isoOf } from '../../core/moments.js';
+import { handToOwners } from '../../core/manual-steps.js';
+import { recordStartedPipeline, type StartedPipeline } from '../../core/pipeline-provenance.js';
 import { windowOf } from '../../core/schedule.js';
 import { taskKey } from '../../core/tasks.js';
 import {
@@ -31,7 +33,7 @@ import {
   openLessonsLearned,
 } from './issues.js';
 import { once } from './once.js';
-import { isPipelineAction, startPipeline } from './pipelines.js';
+import { isPipelineAction, pipelineRef, startPipeline } from './pipelines.js';
 import { contextOf, loadRelease, scheduleOf, transition } from './release-state.js';
 import { gateCutoff } from './timing.js';
 
@@ -79,52 +81,25 @@ function checkStage(deps: RuntimeDeps, state: ReleaseState, task: Task): void {
   }
 }
 
-/**
- * GitLab has not reported on a pipeline secrel just started, so it has no GitLab time yet. The release
- * clock must not stand in for it: in local mode it runs ahead of GitLab's clock, and every event of the
- * pipeline would then look stale.
- */
-const NOT_SEEN_FROM_GITLAB = '1970-01-01T00:00:00.000Z';
-
-/** Records a pipeline secrel started on its task, unless its webhook got there first. */
-function recordPipeline(deps: RuntimeDeps, key: string, pipelineId: number, projectId: number) {
+/** Records a pipeline secrel started on its task (adopting its status if its webhook got there first). */
+function recordPipeline(deps: RuntimeDeps, key: string, started: StartedPipeline) {
   return (state: ReleaseState) => {
-    const task = state.tasks[key];
-    if (!task || task.status === 'done' || task.lastPipeline?.pipelineId === pipelineId)
-      return unchanged(state);
     const ctx = contextOf(deps);
-    const at = isoOf(ctx.now);
-    return settle(
-      state,
-      {
-        state: {
-          ...state,
-          tasks: {
-            ...state.tasks,
-            [key]: {
-              ...task,
-              lastPipeline: { projectId, pipelineId, status: 'created', updatedAt: NOT_SEEN_FROM_GITLAB },
-            },
-          },
-        },
-        timeline: [
-          {
-            at,
-            kind: 'pipeline-started',
-            summary: `pipeline ${pipelineId} started for ${key}`,
-            actor: 'secrel',
-          },
-        ],
-        effects: [],
-      },
-      ctx,
-      'secrel',
-    );
+    const change = recordStartedPipeline(state, key, started, ctx);
+    return change === undefined ? unchanged(state) : settle(state, { ...change, effects: [] }, ctx, 'secrel');
   };
 }
 
 function completion(effect: ActionEffect): AutomatedResult {
-  return { outcome: effect.outcome === 'skipped' ? 'skipped' : 'succeeded', ...(effect.created ?? {}) };
+  return { outcome: 'succeeded', ...(effect.created ?? {}) };
+}
+
+/** Kept on the action record when a step had no target, so a re-run hands it over again instead of completing it. */
+const MANUAL_PART = 'manual';
+
+/** Hands a step with nothing configured to its owners (skipped is never done). */
+function handOver(deps: RuntimeDeps, key: string) {
+  return (state: ReleaseState) => handToOwners(state, key, replyTarget(state), contextOf(deps));
 }
 
 /** Reads back what a finished record stored, for an answer without calling out again. */
@@ -176,11 +151,16 @@ export async function runAction(
   let effect: ActionEffect | undefined;
   const outcome = await once(deps, { releaseId, action, subject: version ?? 'release' }, async (parts) => {
     effect = await PERFORMERS[action](context, parts);
+    if (effect.outcome === 'skipped') await parts.part(MANUAL_PART, async () => MANUAL_PART);
   });
 
   if (outcome.kind === 'already-done') {
     const stored = storedEffect(action, outcome.result);
     if (stored) return answer('already-done', stored.pipelineId);
+    if (outcome.result[`part:${MANUAL_PART}`] !== undefined) {
+      state = await transition(deps, releaseId, handOver(deps, key));
+      return answer('skipped');
+    }
     // The record finished but the state may not have been written (a crash in between): write it now.
     state = await transition(deps, releaseId, (s) =>
       completeAutomatedTask(s, key, contextOf(deps), { outcome: 'succeeded' }),
@@ -197,10 +177,15 @@ export async function runAction(
   if (done.outcome === 'pipeline-started') {
     const target = isPipelineAction(action) ? deps.config.pipelines[action] : undefined;
     const projectId = target && projectIdOf(deps, target.project);
-    if (done.pipelineId !== undefined && projectId !== undefined) {
-      state = await transition(deps, releaseId, recordPipeline(deps, key, done.pipelineId, projectId));
+    if (done.pipelineId !== undefined && projectId !== undefined && target !== undefined) {
+      const started = { projectId, pipelineId: done.pipelineId, ref: pipelineRef(target.ref, version) };
+      state = await transition(deps, releaseId, recordPipeline(deps, key, started));
     }
     return answer('pipeline-started', done.pipelineId);
+  }
+  if (done.outcome === 'skipped') {
+    state = await transition(deps, releaseId, handOver(deps, key));
+    return answer('skipped');
   }
   state = await transition(deps, releaseId, (s) =>
     completeAutomatedTask(s, key, contextOf(deps), completion(done)),

@@ -5,6 +5,7 @@ import {
   publishFailedComment,
   reminderComment,
 } from '../../core/documents/owner-comments.js';
+import { actionConfigured } from '../../core/manual-steps.js';
 import { isoOf } from '../../core/moments.js';
 import { findTask, phaseOf } from '../../core/playbook.js';
 import { windowOf } from '../../core/schedule.js';
@@ -36,7 +37,14 @@ export async function tellOwners(deps: RuntimeDeps, releaseId: string, phase: Ph
   const body = phaseStartComment({
     phaseTitle: title,
     ...(cutoff ? { cutoff } : {}),
-    tasks: phaseTasks(state, deps.playbook, phase).map(owned),
+    tasks: phaseTasks(state, deps.playbook, phase).map((instance) => {
+      const completion = instance.task.completion;
+      const byHand =
+        state.tasks[instance.key]?.manual === true ||
+        (completion.kind === 'automated' &&
+          !actionConfigured(completion.action, deps.config, state.id, state.projectId));
+      return byHand ? { ...owned(instance), byHand } : owned(instance);
+    }),
     roles: deps.config.roles,
   });
   const issue = conversationIssue(state);

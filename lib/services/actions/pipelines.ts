@@ -1,4 +1,5 @@
 import type { SecrelConfig } from '../../core/config.js';
+import { pipelineRef } from '../../core/pipeline-provenance.js';
 import type { ActionKind } from '../../core/types/playbook.js';
 import { type ActionPerformer, SKIPPED } from './context.js';
 
@@ -24,10 +25,7 @@ export function isPipelineAction(action: ActionKind): action is PipelineAction {
   return PIPELINE_ACTIONS.includes(action);
 }
 
-/** The ref a pipeline runs on: `{version}` becomes the branch form of the version (`17.5` → `17-5`). */
-export function pipelineRef(ref: string, version: string | undefined): string {
-  return version === undefined ? ref : ref.replaceAll('{version}', version.replaceAll('.', '-'));
-}
+export { pipelineRef } from '../../core/pipeline-provenance.js';
 
 /** The CI variables of a pipeline secrel starts: the target's own, then secrel's (which win). */
 export function pipelineVariables(

@@ -13,6 +13,7 @@ describe('pipeline events', () => {
       source: 'trigger',
       variables: { SECREL_RELEASE_ID: '42-77', SECREL_ACTION: 'build-packages', SECREL_VERSION: '17.5' },
       updatedAt: '2024-11-13T08:25:30.000Z',
+      actor: 'riley.rm',
     });
   });
 

@@ -57,6 +57,7 @@ function mr(iid: number, version: string, state: 'opened' | 'merged' | 'closed')
     state,
     url: `https://gitlab.example.com/acme/product/-/merge_requests/${iid}`,
     updatedAt: '2026-12-01T09:00:00.000Z',
+    countedVia: 'role' as const,
   };
 }
 
@@ -124,6 +125,7 @@ describe('release view: what /api/releases/:id answers', () => {
       {
         version: '17.5',
         mergeRequests: [{ iid: 5, state: 'merged' }],
+        fixes: ['!5 in project 42 (merged) is a fix for 17.5 (by a member of a fix role)'],
         merged: true,
         packagesBuilt: true,
         validated: false,
@@ -132,6 +134,7 @@ describe('release view: what /api/releases/:id answers', () => {
       {
         version: '17.4',
         mergeRequests: [{ iid: 6, state: 'opened' }],
+        fixes: ['!6 in project 42 (opened) is a fix for 17.4 (by a member of a fix role)'],
         merged: false,
         packagesBuilt: false,
         validated: false,
@@ -140,6 +143,7 @@ describe('release view: what /api/releases/:id answers', () => {
       {
         version: '17.3',
         mergeRequests: [],
+        fixes: ['!7 in project 42 (closed) was closed unmerged and is no fix'],
         merged: false,
         packagesBuilt: false,
         validated: false,

@@ -148,6 +148,7 @@ export function readyToPublish(versions: readonly string[] = ['17.5', '17.4']): 
         state: 'merged' as const,
         url: `https://gitlab.example.com/acme/product/-/merge_requests/${i + 1}`,
         updatedAt: '2026-12-02T10:00:00.000Z',
+        countedVia: 'role' as const,
       },
     ]),
   );

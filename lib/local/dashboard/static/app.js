@@ -20,6 +20,17 @@ function h(tag, attrs, ...children) {
   return el;
 }
 
+/** A URL from a payload as a link target, only when it is http(s): never `javascript:` or `data:`. */
+function safeHref(url) {
+  return typeof url === 'string' && /^https?:\/\//i.test(url) ? url : undefined;
+}
+
+/** A link to a payload URL, or plain text when the URL is not http(s). */
+function issueLink(url, text) {
+  const href = safeHref(url);
+  return href ? h('a', { href, rel: 'noreferrer' }, text) : h('span', {}, text);
+}
+
 /** `2026-12-04T12:00:00.000Z` -> `2026-12-04 12:00` (UTC, to the minute). */
 function utc(iso) {
   if (!iso) return '—';
@@ -170,6 +181,8 @@ function renderMatrix(r) {
                     ` (${v.mergeRequests.map((m) => `!${m.iid} ${m.state}`).join(', ')})`,
                   )
                 : '',
+              // Which MR is the fix and why another is not counted (text only, never markup).
+              ...(v.fixes ?? []).map((line) => h('div', { class: 'muted fix-line' }, line)),
             ),
             yesNo(v.packagesBuilt),
             yesNo(v.validated),
@@ -317,15 +330,9 @@ function renderRelease(r) {
     'p',
     { class: 'muted' },
     'Vulnerability issue ',
-    r.vulnerabilityIssue.url
-      ? h('a', { href: r.vulnerabilityIssue.url, rel: 'noreferrer' }, `#${r.vulnerabilityIssue.iid}`)
-      : `#${r.vulnerabilityIssue.iid}`,
+    issueLink(r.vulnerabilityIssue.url, `#${r.vulnerabilityIssue.iid}`),
     r.releaseIssue ? ' · release issue ' : '',
-    r.releaseIssue
-      ? r.releaseIssue.url
-        ? h('a', { href: r.releaseIssue.url, rel: 'noreferrer' }, `#${r.releaseIssue.iid}`)
-        : `#${r.releaseIssue.iid}`
-      : '',
+    r.releaseIssue ? issueLink(r.releaseIssue.url, `#${r.releaseIssue.iid}`) : '',
   );
   main.replaceChildren(
     h('h2', {}, `Release ${r.id} — ${r.projectPath}`),
