@@ -2,7 +2,7 @@ import type { DateTime } from 'luxon';
 import { isoOf } from './moments.js';
 import { mergedFor } from './signals.js';
 import { expandTasks, type TaskInstance } from './tasks.js';
-import { PHASE_IDS, type PhaseId, type Playbook } from './types/playbook.js';
+import { PHASE_ID_PATTERN, type PhaseId, type Playbook } from './types/playbook.js';
 import type { Effect, GateState, ReleaseState, TaskState, TimelineEntry } from './types/release.js';
 
 /**
@@ -16,7 +16,8 @@ export type GateId =
   | 'publish'
   | 'disclose'
   | `phase:${PhaseId}`
-  | `pipeline:${string}`;
+  | `pipeline:${string}`
+  | `merged:${string}`;
 
 /**
  * Tasks that must be done, not waived, before publication (DESIGN.md §4.1): packages built for
@@ -45,7 +46,10 @@ export function parseGateId(value: string): GateId | undefined {
   if (value === 'schedule-confirmed' || value === 'publish' || value === 'disclose') return value;
   if (value.startsWith('phase:')) {
     const phase = value.slice('phase:'.length);
-    return (PHASE_IDS as readonly string[]).includes(phase) ? (value as GateId) : undefined;
+    return PHASE_ID_PATTERN.test(phase) ? (value as GateId) : undefined;
+  }
+  if (value.startsWith('merged:') && /^[0-9]+\.[0-9]+$/.test(value.slice('merged:'.length))) {
+    return value as GateId;
   }
   if (value.startsWith('pipeline:') && value.length > 'pipeline:'.length) return value as GateId;
   return undefined;
@@ -62,7 +66,8 @@ function missingFor(state: ReleaseState, gate: GateId, playbook: Playbook): stri
   if (gate === 'schedule-confirmed') return scheduleMissing(state);
   if (gate === 'publish') return publishMissing(state, playbook);
   if (gate === 'disclose') return discloseMissing(state, playbook);
-  if (gate.startsWith('phase:')) return phaseMissing(state, gate.slice('phase:'.length) as PhaseId, playbook);
+  if (gate.startsWith('phase:')) return phaseMissing(state, gate.slice('phase:'.length), playbook);
+  if (gate.startsWith('merged:')) return mergedMissing(state, gate.slice('merged:'.length));
   return pipelineMissing(state, gate.slice('pipeline:'.length));
 }
 
@@ -136,6 +141,12 @@ function discloseMissing(state: ReleaseState, playbook: Playbook): string[] {
   return expandTasks(playbook, state.versions)
     .filter((i) => i.task.stage === 'publish' && state.tasks[i.key]?.status !== 'done')
     .map((i) => `${i.key} is not published yet`);
+}
+
+/** A version's dependent work (its packages) waits for that version's fix to be merged, nothing more. */
+function mergedMissing(state: ReleaseState, version: string): string[] {
+  const merged = mergedFor(state, version);
+  return merged.holds ? [] : [merged.reason];
 }
 
 function pipelineMissing(state: ReleaseState, key: string): string[] {

@@ -5,9 +5,17 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_PLAYBOOK } from '../../lib/core/playbook.js';
 import { PHASE_IDS } from '../../lib/core/types/playbook.js';
 import { actionRequestSchema, gateIdSchema } from '../../lib/core/types/workflow.js';
-import { SCHEDULE_KEYS } from '../../lib/core/workflow-steps.js';
+import { scheduleKey } from '../../lib/core/workflow-steps.js';
 import { placeholder } from '../../lib/local/engine/definition.js';
-import { ASL_PATH, type AslState, allStates, reachable, readAsl, readMachine } from './asl.js';
+import {
+  ASL_PATH,
+  type AslState,
+  allStates,
+  nestedMachines,
+  reachable,
+  readAsl,
+  readMachine,
+} from './asl.js';
 
 const machine = readMachine();
 const states = allStates(machine);
@@ -38,6 +46,7 @@ function samplePayload(payload: Record<string, unknown>): Record<string, unknown
     else if (field === 'releaseId') sample[field] = '42-7';
     else if (field === 'version') sample[field] = '17.5';
     else if (field === 'error') sample[field] = 'Action.Failed';
+    else if (field === 'gate' && text.includes("'merged:{}'")) sample[field] = 'merged:17.5';
     else if (field === 'token') sample[field] = 'token';
     else throw new Error(`no sample for ${key}`);
   }
@@ -58,18 +67,37 @@ describe('statemachines/security-release.asl.json', () => {
     expect(text).toContain('"QueryLanguage": "JSONPath"');
   });
 
-  it('names every state after a heading of the process, in process order', () => {
+  it('names every state after a heading of the process, and runs the phases in process order', () => {
     for (const name of states.keys()) {
       expect(
         TITLES.some((title) => name.startsWith(`${title}: `)),
         name,
       ).toBe(true);
     }
-    const topLevel = Object.keys(machine.States).map((name) =>
-      TITLES.findIndex((t) => name.startsWith(`${t}: `)),
+    const clock = states.get('First steps: run every phase on its clock');
+    expect(clock?.Type).toBe('Parallel');
+    const branchPhases = nestedMachines(clock ?? { Type: 'Pass' }).map((branch) =>
+      TITLES.findIndex((t) => branch.StartAt.startsWith(`${t}: `)),
     );
-    expect(topLevel).toEqual([...topLevel].sort((a, b) => a - b));
-    expect(new Set(topLevel).size).toBe(TITLES.length);
+    expect(branchPhases).toEqual(TITLES.map((_, i) => i));
+  });
+
+  it('starts every phase on its clock: no closed gate of another phase holds back its owners notice', () => {
+    const waits = new Set(
+      entries.filter(([, s]) => isGate(s) && String(gateOf(s)).startsWith('phase:')).map(([n]) => n),
+    );
+    const reached = reachable(machine, machine.StartAt, waits);
+    for (const title of TITLES) expect(reached.has(`${title}: tell owners`), title).toBe(true);
+  });
+
+  it("builds a version's packages once that version's fix is merged, not when every version's is", () => {
+    const map = states.get('Day three: build packages for each version');
+    const [items] = nestedMachines(map ?? { Type: 'Pass' });
+    const first = items?.States[items.StartAt];
+    expect(first && gateOf(first)).toBe("States.Format('merged:{}', $.version)");
+    expect(first?.Next).toBe('Day three: build packages');
+    const blocked = new Set(['Day three: fix merged before build packages?']);
+    expect(reachable(machine, machine.StartAt, blocked).has('Day three: build packages')).toBe(false);
   });
 
   it('calls only the actions and gate functions, through the two substitutions the CDK app provides', () => {
@@ -113,14 +141,14 @@ describe('statemachines/security-release.asl.json', () => {
     }
     for (const phase of DEFAULT_PLAYBOOK.phases.filter((p) => p.start !== null)) {
       const wait = states.get(`${phase.title}: wait for start`);
-      expect(wait?.TimestampPath).toBe(`$.schedule.phases.${SCHEDULE_KEYS[phase.id]}.start`);
+      expect(wait?.TimestampPath).toBe(`$.schedule.phases.${scheduleKey(phase.id)}.start`);
       const moved = states.get(`${phase.title}: start moved?`);
       expect(moved?.Choices?.[0]?.Next).toBe(`${phase.title}: wait for start`);
     }
   });
 
   it('gives every gate a task token, a timeout to its cutoff, and a States.Timeout catch that escalates and waits again', () => {
-    const gates = entries.filter(([, s]) => isGate(s));
+    const gates = entries.filter(([, s]) => isGate(s) && !String(gateOf(s)).includes("'merged:"));
     expect(gates.length).toBeGreaterThan(10);
     for (const [name, gate] of gates) {
       expect(payloadOf(gate)['token.$'], name).toBe('$$.Task.Token');
@@ -136,6 +164,22 @@ describe('statemachines/security-release.asl.json', () => {
       expect(back && isGate(back) && gateOf(back) === gateOf(gate), name).toBe(true);
       expect(handler?.ResultPath, name).toBe('$.timing');
     }
+  });
+
+  it('re-times every waiting gate when the schedule moves: Schedule.Moved re-reads its timing and waits again', () => {
+    for (const [name, gate] of entries.filter(([, s]) => isGate(s) && s.TimeoutSecondsPath)) {
+      const onMove = gate.Catch?.find((c) => c.ErrorEquals.includes('Schedule.Moved'));
+      const handler = states.get(onMove?.Next ?? '');
+      expect(handler && stepOf(handler), name).toBe('deadlines');
+      expect(handler && gateOf(handler), name).toEqual(gateOf(gate));
+      const back = states.get(handler?.Next ?? '');
+      expect(back && isGate(back) && gateOf(back) === gateOf(gate), name).toBe(true);
+    }
+  });
+
+  it('waits without a timeout only for a version fix, which the gate of its own phase escalates', () => {
+    const quiet = entries.filter(([, s]) => isGate(s) && !s.TimeoutSecondsPath);
+    expect(quiet.map(([, s]) => gateOf(s))).toEqual(["States.Format('merged:{}', $.version)"]);
   });
 
   it('waits on the gates the release core evaluates: schedule, every phase, publish, disclose and its pipelines', () => {

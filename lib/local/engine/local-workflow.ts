@@ -14,6 +14,7 @@ import type { ReleaseClock } from '../clock.js';
 import {
   DEFAULT_DEFINITION_PATH,
   type Json,
+  type JsonObject,
   LOCAL_TIMEOUT_FIELD,
   type LocalizedDefinition,
   type LocalTask,
@@ -44,6 +45,8 @@ export interface LocalWorkflowOptions {
   readonly clock: ReleaseClock;
   /** The ASL file; `statemachines/security-release.asl.json` when absent. */
   readonly definitionPath?: string;
+  /** A definition already in memory (a team playbook's machine from the builder); wins over the path. */
+  readonly definition?: JsonObject;
 }
 
 /** Options for {@link LocalWorkflow.start}. */
@@ -87,7 +90,9 @@ export class LocalWorkflow implements Workflow {
   constructor(options: LocalWorkflowOptions) {
     this.handlers = options.handlers;
     this.clock = options.clock;
-    this.localized = localizeDefinition(loadDefinition(options.definitionPath ?? DEFAULT_DEFINITION_PATH));
+    this.localized = localizeDefinition(
+      options.definition ?? loadDefinition(options.definitionPath ?? DEFAULT_DEFINITION_PATH),
+    );
   }
 
   /**
