@@ -3,6 +3,8 @@ import { type Command, parseCommands } from './commands.js';
 import { CommandError } from './errors.js';
 import { isoOf } from './moments.js';
 import { authorize } from './permissions.js';
+import { earliestSlip, moveWaitingGates } from './retime.js';
+import { parseDayOne } from './schedule.js';
 import { statusReport } from './status.js';
 import { instancesOfTask, reexpandTasks } from './tasks.js';
 import type { ReleaseContext } from './transitions.js';
@@ -183,23 +185,21 @@ function run(state: ReleaseState, command: Command, actor: string, ctx: ReleaseC
       if (state.dayOne === command.dayOne)
         return { state, reply: `Day one was already ${command.dayOne}.`, timeline: [] };
       const past = DateTime.fromISO(command.dayOne, { zone: 'utc' }).endOf('day') < ctx.now;
+      // A new Day one re-times whatever the machine already waits on (issue #10).
+      const moved = state.dayOne === undefined ? undefined : moveWaitingGates(state);
       return {
-        state: confirmSchedule({ ...state, dayOne: command.dayOne }),
+        state: confirmSchedule({
+          ...state,
+          dayOne: command.dayOne,
+          ...(moved ? { gates: moved.gates } : {}),
+        }),
+        ...(moved && moved.effects.length > 0 ? { effects: moved.effects } : {}),
         reply: `Day one is ${command.dayOne} (UTC).${past ? ' That day is already over: every cutoff up to today is missed.' : ''}`,
         timeline: [entry('day-one', `Day one set to ${command.dayOne}`)],
       };
     }
-    case 'slip': {
-      if (state.dayOne === undefined) throw new CommandError('set Day one first: /secrel start YYYY-MM-DD');
-      if (PUBLISHING_OR_LATER.includes(state.status))
-        throw new CommandError('publication has started; nothing can slip');
-      const slipHours = state.slipHours + command.hours;
-      return {
-        state: { ...state, slipHours },
-        reply: `every cutoff still ahead moves ${command.hours} h later (total slip ${slipHours} h).`,
-        timeline: [entry('slip', `slipped ${command.hours} h (total ${slipHours} h)`)],
-      };
-    }
+    case 'slip':
+      return slip(state, command.hours, ctx, entry);
     case 'mr': {
       const project =
         command.projectPath === undefined
@@ -260,4 +260,38 @@ function resolveKey(
   const match = instances.find((i) => i.version === version);
   if (!match) throw new CommandError(`${version} is not an affected version for ${taskId} (${versions})`);
   return match.key;
+}
+
+/**
+ * `/secrel slip <hours>`: later, or earlier with a negative number as long as no cutoff still ahead
+ * lands in the past. Every gate the machine waits on is re-timed (`Schedule.Moved`).
+ */
+function slip(
+  state: ReleaseState,
+  hours: number,
+  ctx: ReleaseContext,
+  entry: (kind: string, summary: string) => TimelineEntry,
+): Outcome {
+  if (state.dayOne === undefined) throw new CommandError('set Day one first: /secrel start YYYY-MM-DD');
+  if (PUBLISHING_OR_LATER.includes(state.status))
+    throw new CommandError('publication has started; nothing can slip');
+  if (hours < 0) {
+    const earliest = earliestSlip(ctx.playbook, parseDayOne(state.dayOne), state.slipHours, ctx.now);
+    if (hours < earliest) {
+      throw new CommandError(
+        earliest === 0
+          ? 'the next cutoff is less than an hour away; nothing can move earlier'
+          : `at most ${-earliest} h earlier: the next cutoff must not land in the past`,
+      );
+    }
+  }
+  const slipHours = state.slipHours + hours;
+  const moved = moveWaitingGates(state);
+  const direction = hours > 0 ? `${hours} h later` : `${-hours} h earlier`;
+  return {
+    state: { ...state, slipHours, gates: moved.gates },
+    reply: `every cutoff still ahead moves ${direction} (total slip ${slipHours} h).`,
+    timeline: [entry('slip', `slipped ${hours} h (total ${slipHours} h)`)],
+    ...(moved.effects.length > 0 ? { effects: moved.effects } : {}),
+  };
 }

@@ -158,12 +158,17 @@ function parseDate(args: readonly string[]): string {
 
 function parseSlip(args: readonly string[]): number {
   const [hours, ...rest] = args;
-  if (hours === undefined || rest.length > 0 || !/^\d+$/.test(hours)) {
-    throw new CommandError(`slip needs whole hours from 1 to ${MAX_SLIP_HOURS}: /secrel slip <hours>`);
+  // A negative number moves the release earlier; how far is bounded by the schedule (chatops).
+  if (hours === undefined || rest.length > 0 || !/^-?\d+$/.test(hours)) {
+    throw new CommandError(
+      `slip needs whole hours from -${MAX_SLIP_HOURS} to ${MAX_SLIP_HOURS}, not 0: /secrel slip <hours>`,
+    );
   }
   const value = Number(hours);
-  if (value < 1 || value > MAX_SLIP_HOURS) {
-    throw new CommandError(`slip hours must be from 1 to ${MAX_SLIP_HOURS}, got ${value}`);
+  if (value === 0 || Math.abs(value) > MAX_SLIP_HOURS) {
+    throw new CommandError(
+      `slip hours must be from -${MAX_SLIP_HOURS} to ${MAX_SLIP_HOURS}, not 0, got ${value}`,
+    );
   }
   return value;
 }

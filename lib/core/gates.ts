@@ -17,7 +17,8 @@ export type GateId =
   | 'disclose'
   | `phase:${PhaseId}`
   | `pipeline:${string}`
-  | `merged:${string}`;
+  | `merged:${string}`
+  | `start:${PhaseId}`;
 
 /**
  * Tasks that must be done, not waived, before publication (DESIGN.md §4.1): packages built for
@@ -48,6 +49,9 @@ export function parseGateId(value: string): GateId | undefined {
     const phase = value.slice('phase:'.length);
     return PHASE_ID_PATTERN.test(phase) ? (value as GateId) : undefined;
   }
+  if (value.startsWith('start:') && PHASE_ID_PATTERN.test(value.slice('start:'.length))) {
+    return value as GateId;
+  }
   if (value.startsWith('merged:') && /^[0-9]+\.[0-9]+$/.test(value.slice('merged:'.length))) {
     return value as GateId;
   }
@@ -68,6 +72,8 @@ function missingFor(state: ReleaseState, gate: GateId, playbook: Playbook): stri
   if (gate === 'disclose') return discloseMissing(state, playbook);
   if (gate.startsWith('phase:')) return phaseMissing(state, gate.slice('phase:'.length), playbook);
   if (gate.startsWith('merged:')) return mergedMissing(state, gate.slice('merged:'.length));
+  // A phase start is a moment, not a rule: the machine waits for its timeout, never for it to hold.
+  if (gate.startsWith('start:')) return [`${gate.slice('start:'.length)} has not started yet`];
   return pipelineMissing(state, gate.slice('pipeline:'.length));
 }
 

@@ -33,6 +33,11 @@ export function phaseGate(phase: PhaseId): GateId {
   return `phase:${phase}`;
 }
 
+/** The gate a phase's branch waits on until the phase starts (it times out at the start; it never holds). */
+export function startGate(phase: PhaseId): GateId {
+  return `start:${phase}`;
+}
+
 /** The gate a version's dependent work waits on: that version's security fix merged. */
 export function mergedGate(version: string): GateId {
   return `merged:${version}`;
@@ -48,12 +53,14 @@ export type ParsedGate =
   | { readonly kind: 'schedule-confirmed' | 'publish' | 'disclose' }
   | { readonly kind: 'phase'; readonly phase: PhaseId }
   | { readonly kind: 'merged'; readonly version: string }
+  | { readonly kind: 'start'; readonly phase: PhaseId }
   | { readonly kind: 'pipeline'; readonly taskKey: string; readonly task: string; readonly version?: string };
 
 /** Takes a gate id apart (ids are validated by `gateIdSchema` before they get here). */
 export function parseGate(gate: GateId): ParsedGate {
   if (gate === 'schedule-confirmed' || gate === 'publish' || gate === 'disclose') return { kind: gate };
   if (gate.startsWith('phase:')) return { kind: 'phase', phase: gate.slice('phase:'.length) };
+  if (gate.startsWith('start:')) return { kind: 'start', phase: gate.slice('start:'.length) };
   if (gate.startsWith('merged:')) return { kind: 'merged', version: gate.slice('merged:'.length) };
   const taskKey = gate.slice('pipeline:'.length);
   const [task = taskKey, version] = taskKey.split('@');

@@ -1,5 +1,6 @@
 import type { ActionRequest, StepResponses } from '../core/types/workflow.js';
 import { runAction } from './actions/automated.js';
+import { completeRelease } from './actions/complete.js';
 import { askOwners, escalate, publishFailed, remind, tellOwners } from './actions/notices.js';
 import { readDeadlines, readSchedule } from './actions/schedule.js';
 import { isStepError, toStepError } from './actions/step-errors.js';
@@ -54,5 +55,7 @@ async function dispatch(
       return askOwners(deps, request.releaseId, request.task);
     case 'publish-failed':
       return publishFailed(deps, request.releaseId, request.error);
+    case 'complete':
+      return completeRelease(deps, request.releaseId);
   }
 }

@@ -20,7 +20,7 @@ import type { SectionResult } from './run.js';
  */
 
 const ASL_PATH = 'statemachines/security-release.asl.json';
-const TRANSITION_GOAL = 200;
+const TRANSITION_GOAL = 100;
 
 const stateSchema = z.looseObject({
   Type: z.string(),

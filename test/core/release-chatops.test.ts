@@ -43,7 +43,7 @@ describe('/secrel commands on the release', () => {
     const release = scheduledRelease();
     const result = command(release, '/secrel slip 100');
     expect(steering(result.state)).toEqual(steering(release));
-    expect(replies(result)).toEqual(['secrel: slip hours must be from 1 to 72, got 100']);
+    expect(replies(result)).toEqual(['secrel: slip hours must be from -72 to 72, not 0, got 100']);
   });
 
   it('answers every command of a comment, each with its own reply', () => {
@@ -196,6 +196,49 @@ describe('versions, start and slip', () => {
     const once = command(scheduledRelease(), '/secrel slip 4', PEOPLE.manager).state;
     expect(command(once, '/secrel slip 20', PEOPLE.manager).state.slipHours).toBe(24);
     expect(replies(command(newRelease(), '/secrel slip 4'))[0]).toContain('set Day one first');
+  });
+});
+
+describe('re-timing a running schedule (issue #10)', () => {
+  const waiting = (token: string) => ({ status: 'waiting' as const, token, since: at(1) });
+
+  it('fails every timed gate the machine waits on with Schedule.Moved on a slip, and leaves a version fix gate alone', () => {
+    const release: ReleaseState = {
+      ...scheduledRelease(),
+      gates: {
+        'phase:first-steps': waiting('t-phase'),
+        'start:day-one': waiting('t-start'),
+        'merged:17.5': waiting('t-merged'),
+        'schedule-confirmed': { status: 'open', since: at(1), openedAt: at(2) },
+      },
+    };
+    const result = command(release, '/secrel slip 24', PEOPLE.manager);
+    const moved = result.effects.filter((e) => e.type === 'fail-gate');
+    expect(moved.map((e) => (e.type === 'fail-gate' ? [e.gate, e.token, e.error] : []))).toEqual([
+      ['phase:first-steps', 't-phase', 'Schedule.Moved'],
+      ['start:day-one', 't-start', 'Schedule.Moved'],
+    ]);
+    // The re-timed gates wait for the token of their next wait; the others are untouched.
+    expect(result.state.gates['phase:first-steps']?.token).toBeUndefined();
+    expect(result.state.gates['merged:17.5']?.token).toBe('t-merged');
+    expect(result.state.gates['schedule-confirmed']?.status).toBe('open');
+  });
+
+  it('moves earlier with a negative slip, but never so far that a cutoff still ahead lands in the past', () => {
+    // Commands run at 2026-11-30 09:05 UTC; First steps end at Day one 00:00, 14 h 55 min later.
+    const earlier = command(scheduledRelease(), '/secrel slip -14', PEOPLE.manager);
+    expect(earlier.state.slipHours).toBe(-14);
+    expect(replies(earlier)[0]).toContain('14 h earlier');
+    const tooFar = command(scheduledRelease(), '/secrel slip -15', PEOPLE.manager);
+    expect(tooFar.state.slipHours).toBe(0);
+    expect(replies(tooFar)[0]).toContain('at most 14 h earlier');
+  });
+
+  it('re-times what waits when a new /secrel start moves Day one before the release runs', () => {
+    const release: ReleaseState = { ...scheduledRelease(), gates: { 'start:day-one': waiting('t-start') } };
+    const result = command(release, '/secrel start 2026-12-03');
+    expect(result.effects.filter((e) => e.type === 'fail-gate')).toHaveLength(1);
+    expect(result.state.dayOne).toBe('2026-12-03');
   });
 });
 

@@ -5,7 +5,6 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_PLAYBOOK } from '../../lib/core/playbook.js';
 import { PHASE_IDS } from '../../lib/core/types/playbook.js';
 import { actionRequestSchema, gateIdSchema } from '../../lib/core/types/workflow.js';
-import { scheduleKey } from '../../lib/core/workflow-steps.js';
 import { placeholder } from '../../lib/local/engine/definition.js';
 import {
   ASL_PATH,
@@ -128,27 +127,27 @@ describe('statemachines/security-release.asl.json', () => {
     }
   });
 
-  it('waits with TimestampPath only, for every phase that has a start, then re-reads the schedule', () => {
-    const waits = entries.filter(([, s]) => s.Type === 'Wait');
-    for (const [name, state] of waits) {
-      expect(state.TimestampPath, name).toMatch(/^\$\.schedule\.phases\.[a-zA-Z]+\.start$/);
-      expect(
-        ['Seconds', 'SecondsPath', 'Timestamp'].filter((k) => k in state),
-        name,
-      ).toEqual([]);
-      const next = states.get(state.Next ?? '');
-      expect(stepOf(next ?? { Type: 'Pass' }), name).toBe('schedule');
-    }
+  it('waits for every phase that has a start on a start gate timed to it, which a slip re-times', () => {
+    expect(entries.filter(([, s]) => s.Type === 'Wait')).toEqual([]);
     for (const phase of DEFAULT_PLAYBOOK.phases.filter((p) => p.start !== null)) {
       const wait = states.get(`${phase.title}: wait for start`);
-      expect(wait?.TimestampPath).toBe(`$.schedule.phases.${scheduleKey(phase.id)}.start`);
-      const moved = states.get(`${phase.title}: start moved?`);
-      expect(moved?.Choices?.[0]?.Next).toBe(`${phase.title}: wait for start`);
+      expect(wait && isGate(wait), phase.id).toBe(true);
+      expect(wait && gateOf(wait)).toBe(`start:${phase.id}`);
+      expect(wait?.TimeoutSecondsPath).toBe('$.timing.secondsToCutoff');
+      const onTimeout = wait?.Catch?.find((c) => c.ErrorEquals.includes('States.Timeout'));
+      const next = states.get(onTimeout?.Next ?? '');
+      expect(next && stepOf(next), phase.id).toMatch(/^(tell-owners|schedule)$/);
+      const compute = states.get(`${phase.title}: compute start`);
+      expect(compute && stepOf(compute)).toBe('deadlines');
+      expect(compute?.Next).toBe(`${phase.title}: wait for start`);
     }
   });
 
   it('gives every gate a task token, a timeout to its cutoff, and a States.Timeout catch that escalates and waits again', () => {
-    const gates = entries.filter(([, s]) => isGate(s) && !String(gateOf(s)).includes("'merged:"));
+    const gates = entries.filter(
+      ([, s]) =>
+        isGate(s) && !String(gateOf(s)).includes("'merged:") && !String(gateOf(s)).startsWith('start:'),
+    );
     expect(gates.length).toBeGreaterThan(10);
     for (const [name, gate] of gates) {
       expect(payloadOf(gate)['token.$'], name).toBe('$$.Task.Token');

@@ -1,6 +1,6 @@
 import { PIPELINE_ACTIONS } from '../pipeline-actions.js';
 import type { ActionKind, Phase, Playbook, Task } from '../types/playbook.js';
-import { scheduleKey } from '../workflow-steps.js';
+import { WORKFLOW_ERRORS } from '../types/workflow.js';
 import {
   type AslMachine,
   type AslState,
@@ -9,6 +9,7 @@ import {
   type Exit,
   type Field,
   gateLoop,
+  gateState,
   MAX_STATE_NAME,
   quietGate,
   step,
@@ -276,35 +277,44 @@ function phaseWork(phase: Phase, playbook: Playbook): Lane[] {
   return lanes;
 }
 
-/** A phase with a start: wait for it on the clock, check it did not move, tell the owners, do the work. */
+/**
+ * A phase with a start: wait for it on the clock, tell the owners, do the work. The wait is a gate
+ * that never holds and times out at the phase's start; a slip fails it with `Schedule.Moved`, and
+ * the start is read again, so a phase moved earlier starts earlier and one moved later waits on.
+ */
 function phaseBranch(phase: Phase, playbook: Playbook): AslMachine {
   const t = phase.title;
-  const key = scheduleKey(phase.id);
   const set = new StateSet();
+  const compute = `${t}: compute start`;
   const wait = `${t}: wait for start`;
-  const read = `${t}: read schedule`;
-  const moved = `${t}: start moved?`;
   const tell = `${t}: tell owners`;
   const work = sideBySide(`${t}: work`, phaseWork(phase, playbook), { end: true });
-  set.put(wait, { Type: 'Wait', TimestampPath: `$.schedule.phases.${key}.start`, Next: read });
-  set.put(read, step('schedule', {}, 'schedule', { next: moved }));
-  set.put(moved, {
-    Type: 'Choice',
-    Choices: [
-      {
-        Variable: `$.schedule.phases.${key}.start`,
-        TimestampGreaterThanPath: '$.schedule.now',
-        Next: wait,
-      },
-    ],
-    Default: tell,
-  });
+  const gate = `start:${phase.id}`;
+  // Work per version reads the affected versions as they are when the phase starts.
+  const perVersionWork = playbook.tasks.some(
+    (task) => task.phase === phase.id && task.scope !== 'release' && automated(task),
+  );
+  const started = perVersionWork ? `${t}: read schedule` : tell;
+  if (perVersionWork) set.put(started, step('schedule', {}, 'schedule', { next: tell }));
+  set.put(compute, step('deadlines', { gate }, 'deadlines', { next: wait }));
+  set.put(
+    wait,
+    gateState(
+      { literal: gate },
+      '$.timing.secondsToCutoff',
+      [
+        { ErrorEquals: [WORKFLOW_ERRORS.timeout], ResultPath: null, Next: started },
+        { ErrorEquals: [WORKFLOW_ERRORS.scheduleMoved], ResultPath: null, Next: compute },
+      ],
+      { next: started },
+    ),
+  );
   set.put(
     tell,
     step('tell-owners', { phase: phase.id }, 'deadlines', work.start ? { next: work.start } : { end: true }),
   );
   set.add(work.states);
-  return { StartAt: wait, States: set.states };
+  return { StartAt: compute, States: set.states };
 }
 
 /** The whole machine for a playbook. Throws when the playbook cannot make a valid machine. */
@@ -320,6 +330,7 @@ export function buildDefinition(playbook: Playbook): { [key: string]: unknown } 
   const later = opens ? playbook.phases.slice(1) : playbook.phases;
 
   const running = `${t}: run every phase on its clock`;
+  const close = `${last.title}: close the release`;
   const complete = `${last.title}: release complete`;
   const branches: AslMachine[] = later.map((phase) => phaseBranch(phase, playbook));
   if (opens) {
@@ -339,8 +350,9 @@ export function buildDefinition(playbook: Playbook): { [key: string]: unknown } 
     Type: 'Parallel',
     Branches: branches as unknown as AslState[],
     ResultPath: null,
-    Next: complete,
+    Next: close,
   });
+  set.put(close, step('complete', {}, 'discard', { next: complete }));
   set.put(complete, { Type: 'Succeed' });
 
   // Without an opening phase, the first phase's own branch has a "read schedule" state already.

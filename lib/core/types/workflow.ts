@@ -46,7 +46,8 @@ export type GateId =
   | 'disclose'
   | `phase:${PhaseId}`
   | `pipeline:${string}`
-  | `merged:${string}`;
+  | `merged:${string}`
+  | `start:${PhaseId}`;
 
 /** Schema of a gate id (`phase:day-one`, `pipeline:build-packages@17.5`, `merged:17.5`, `publish`, ...). */
 export const gateIdSchema = z.union([
@@ -54,6 +55,9 @@ export const gateIdSchema = z.union([
   z
     .templateLiteral(['phase:', z.string()])
     .refine((gate) => PHASE_ID_PATTERN.test(gate.slice('phase:'.length)), 'phase gate needs a phase id'),
+  z
+    .templateLiteral(['start:', z.string()])
+    .refine((gate) => PHASE_ID_PATTERN.test(gate.slice('start:'.length)), 'start gate needs a phase id'),
   z
     .templateLiteral(['merged:', z.string()])
     .refine((gate) => /^[0-9]+\.[0-9]+$/.test(gate.slice('merged:'.length)), 'merged gate needs a version'),
@@ -86,6 +90,8 @@ export const actionRequestSchema = z.discriminatedUnion('step', [
   z.object({ releaseId, step: z.literal('escalate'), gate: gateIdSchema }),
   /** Ask the owners of a manual task to do it now (the CVE notice after disclosure). */
   z.object({ releaseId, step: z.literal('ask-owners'), task: z.string().regex(taskKeyPattern) }),
+  /** Every phase is over (Afterwards included): the release is completed and stops listening to its projects. */
+  z.object({ releaseId, step: z.literal('complete') }),
   /** A publish action failed for good: tell the release managers; nothing will be disclosed. */
   z.object({ releaseId, step: z.literal('publish-failed'), error: z.string().min(1) }),
 ]);
@@ -218,6 +224,7 @@ export interface StepResponses {
   readonly escalate: GateTiming;
   readonly 'ask-owners': StepAck;
   readonly 'publish-failed': StepAck;
+  readonly complete: StepAck;
 }
 
 /** The output ingress sends with `SendTaskSuccess` when a gate holds. */

@@ -55,6 +55,7 @@ function gateTasks(state: ReleaseState, playbook: Playbook, gate: GateId): TaskI
     case 'pipeline':
       return all.filter((i) => i.key === parsed.taskKey);
     case 'merged':
+    case 'start':
       return [];
   }
 }
@@ -91,6 +92,8 @@ export function gateLabel(gate: GateId, playbook: Playbook): string {
       return `The pipeline for ${parsed.taskKey}`;
     case 'merged':
       return `The security fix for ${parsed.version}`;
+    case 'start':
+      return `The start of ${playbook.phases.find((p) => p.id === parsed.phase)?.title ?? parsed.phase}`;
   }
 }
 

@@ -48,6 +48,10 @@ export function gateCutoff(
     return DateTime.fromISO(state.createdAt, { zone: 'utc' }).plus({ hours: CONFIRMATION_HOURS });
   }
   if (parsed.kind === 'publish' || parsed.kind === 'disclose') return publicationCutoff(schedule);
+  if (parsed.kind === 'start') {
+    const window = windowOf(schedule, parsed.phase);
+    return window?.start ?? window?.cutoff ?? publicationCutoff(schedule);
+  }
   const phase =
     parsed.kind === 'phase'
       ? parsed.phase

@@ -116,7 +116,20 @@ export class FakeRelease implements LocalHandlers {
     this.gateCalls.push({ request, at: this.clock.now() });
     this.tokens.set(request.gate, request.token);
     this.settleWaiters();
-    if (!this.held.has(request.gate)) await this.open(request.gate);
+    // A phase start never holds: the machine waits for its timeout, as with the real gate function.
+    if (!this.held.has(request.gate) && !request.gate.startsWith('start:')) await this.open(request.gate);
+  }
+
+  /** `/secrel slip`: moves the schedule and fails every waiting timed gate with `Schedule.Moved`, as ingress does. */
+  async slip(hours: number): Promise<void> {
+    this.slipHours += hours;
+    for (const [gate, token] of [...this.tokens]) {
+      if (gate.startsWith('merged:')) continue;
+      this.tokens.delete(gate);
+      await this.workflow
+        ?.sendTaskFailure(token, 'Schedule.Moved', 'the schedule moved')
+        .catch(() => undefined);
+    }
   }
 
   /** Opens a held gate: sends task success with the token it last stored. */
@@ -181,6 +194,8 @@ export class FakeRelease implements LocalHandlers {
         return this.dayOne;
       case 'phase':
         return this.cutoffOf(parsed.phase);
+      case 'start':
+        return this.startOf(parsed.phase) ?? this.cutoffOf(parsed.phase);
       case 'pipeline':
         return this.cutoffOf(findTask(this.playbook, taskIdOf(parsed.task))?.phase ?? 'day-four-end');
       default:
