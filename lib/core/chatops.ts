@@ -10,6 +10,7 @@ import { instancesOfTask, reexpandTasks } from './tasks.js';
 import type { ReleaseContext } from './transitions.js';
 import type { NoteEvent } from './types/events.js';
 import type { Effect, IssueRef, ReleaseState, TimelineEntry } from './types/release.js';
+import { WORKFLOW_ERRORS } from './types/workflow.js';
 
 /**
  * Carries out `/secrel` commands from a comment on the release (or vulnerability) issue: each is
@@ -125,7 +126,8 @@ function run(state: ReleaseState, command: Command, actor: string, ctx: ReleaseC
     case 'done': {
       const key = resolveKey(state, ctx, command.taskId, command.version);
       const task = ctx.playbook.tasks.find((t) => t.id === command.taskId);
-      if (task?.completion.kind === 'automated') {
+      // An automated step that failed for good may be done by hand; otherwise secrel does it itself.
+      if (task?.completion.kind === 'automated' && state.gates[`recover:${key}`]?.status !== 'waiting') {
         throw new CommandError(`secrel performs ${key} itself; it is done when that action succeeds`);
       }
       if (state.tasks[key]?.status === 'done')
@@ -200,6 +202,8 @@ function run(state: ReleaseState, command: Command, actor: string, ctx: ReleaseC
     }
     case 'slip':
       return slip(state, command.hours, ctx, entry);
+    case 'retry':
+      return retry(state, resolveKey(state, ctx, command.taskId, command.version), entry);
     case 'mr': {
       const project =
         command.projectPath === undefined
@@ -293,5 +297,30 @@ function slip(
     reply: `every cutoff still ahead moves ${direction} (total slip ${slipHours} h).`,
     timeline: [entry('slip', `slipped ${hours} h (total ${slipHours} h)`)],
     ...(moved.effects.length > 0 ? { effects: moved.effects } : {}),
+  };
+}
+
+/**
+ * `/secrel retry <task>`: a step that failed for good runs again. The machine waits on the step's
+ * `recover:` gate; failing it with `Step.Retry` sends the machine back to the step.
+ */
+function retry(
+  state: ReleaseState,
+  key: string,
+  entry: (kind: string, summary: string) => TimelineEntry,
+): Outcome {
+  const gate = `recover:${key}`;
+  const waiting = state.gates[gate];
+  if (waiting?.status !== 'waiting' || waiting.token === undefined) {
+    throw new CommandError(`${key} has not failed; nothing to retry`);
+  }
+  const { token, ...rest } = waiting;
+  return {
+    state: { ...state, gates: { ...state.gates, [gate]: rest } },
+    reply: `${key} runs again.`,
+    timeline: [entry('task-retry', `${key} retried`)],
+    effects: [
+      { type: 'fail-gate', gate, token, error: WORKFLOW_ERRORS.retry, cause: `${key} retried by a person` },
+    ],
   };
 }

@@ -18,7 +18,8 @@ export type GateId =
   | `phase:${PhaseId}`
   | `pipeline:${string}`
   | `merged:${string}`
-  | `start:${PhaseId}`;
+  | `start:${PhaseId}`
+  | `recover:${string}`;
 
 /**
  * Tasks that must be done, not waived, before publication (DESIGN.md §4.1): packages built for
@@ -49,6 +50,7 @@ export function parseGateId(value: string): GateId | undefined {
     const phase = value.slice('phase:'.length);
     return PHASE_ID_PATTERN.test(phase) ? (value as GateId) : undefined;
   }
+  if (value.startsWith('recover:') && value.length > 'recover:'.length) return value as GateId;
   if (value.startsWith('start:') && PHASE_ID_PATTERN.test(value.slice('start:'.length))) {
     return value as GateId;
   }
@@ -72,6 +74,7 @@ function missingFor(state: ReleaseState, gate: GateId, playbook: Playbook): stri
   if (gate === 'disclose') return discloseMissing(state, playbook);
   if (gate.startsWith('phase:')) return phaseMissing(state, gate.slice('phase:'.length), playbook);
   if (gate.startsWith('merged:')) return mergedMissing(state, gate.slice('merged:'.length));
+  if (gate.startsWith('recover:')) return recoverMissing(state, gate.slice('recover:'.length));
   // A phase start is a moment, not a rule: the machine waits for its timeout, never for it to hold.
   if (gate.startsWith('start:')) return [`${gate.slice('start:'.length)} has not started yet`];
   return pipelineMissing(state, gate.slice('pipeline:'.length));
@@ -147,6 +150,12 @@ function discloseMissing(state: ReleaseState, playbook: Playbook): string[] {
   return expandTasks(playbook, state.versions)
     .filter((i) => i.task.stage === 'publish' && state.tasks[i.key]?.status !== 'done')
     .map((i) => `${i.key} is not published yet`);
+}
+
+/** A step that failed for good is over once its task is done by hand or waived (`/secrel retry` runs it again). */
+function recoverMissing(state: ReleaseState, key: string): string[] {
+  const status = state.tasks[key]?.status;
+  return status === 'done' || status === 'waived' ? [] : [`${key} failed: /secrel retry, done or waive it`];
 }
 
 /** A version's dependent work (its packages) waits for that version's fix to be merged, nothing more. */

@@ -54,12 +54,17 @@ export type ParsedGate =
   | { readonly kind: 'phase'; readonly phase: PhaseId }
   | { readonly kind: 'merged'; readonly version: string }
   | { readonly kind: 'start'; readonly phase: PhaseId }
+  | { readonly kind: 'recover'; readonly taskKey: string; readonly task: string }
   | { readonly kind: 'pipeline'; readonly taskKey: string; readonly task: string; readonly version?: string };
 
 /** Takes a gate id apart (ids are validated by `gateIdSchema` before they get here). */
 export function parseGate(gate: GateId): ParsedGate {
   if (gate === 'schedule-confirmed' || gate === 'publish' || gate === 'disclose') return { kind: gate };
   if (gate.startsWith('phase:')) return { kind: 'phase', phase: gate.slice('phase:'.length) };
+  if (gate.startsWith('recover:')) {
+    const taskKey = gate.slice('recover:'.length);
+    return { kind: 'recover', taskKey, task: taskKey.split('@')[0] ?? taskKey };
+  }
   if (gate.startsWith('start:')) return { kind: 'start', phase: gate.slice('start:'.length) };
   if (gate.startsWith('merged:')) return { kind: 'merged', version: gate.slice('merged:'.length) };
   const taskKey = gate.slice('pipeline:'.length);

@@ -242,6 +242,40 @@ describe('re-timing a running schedule (issue #10)', () => {
   });
 });
 
+describe('/secrel retry, and done by hand, for a step that failed for good (issue #10)', () => {
+  const failed = (): ReleaseState => ({
+    ...scheduledRelease(),
+    gates: { 'recover:draft-mr': { status: 'waiting', token: 't-recover', since: at(1) } },
+  });
+
+  it('runs the step again: the recovery gate fails with Step.Retry and gives up its token', () => {
+    const result = command(failed(), '/secrel retry draft-mr', PEOPLE.manager);
+    expect(result.effects.filter((e) => e.type === 'fail-gate')).toEqual([
+      expect.objectContaining({ gate: 'recover:draft-mr', token: 't-recover', error: 'Step.Retry' }),
+    ]);
+    expect(result.state.gates['recover:draft-mr']?.token).toBeUndefined();
+    expect(replies(result)[0]).toContain('draft-mr runs again');
+  });
+
+  it('refuses a retry of a step that has not failed, and a retry by someone without a say', () => {
+    expect(replies(command(scheduledRelease(), '/secrel retry draft-mr', PEOPLE.manager))[0]).toContain(
+      'has not failed',
+    );
+    const stranger = command(failed(), '/secrel retry draft-mr', PEOPLE.stranger);
+    expect(stranger.effects.filter((e) => e.type === 'fail-gate')).toEqual([]);
+  });
+
+  it('accepts done by hand for an automated step only once it failed', () => {
+    expect(replies(command(scheduledRelease(), '/secrel done draft-mr', PEOPLE.manager))[0]).toContain(
+      'secrel performs draft-mr itself',
+    );
+    const done = command(failed(), '/secrel done draft-mr', PEOPLE.manager);
+    expect(done.state.tasks['draft-mr']?.status).toBe('done');
+    // The recovery gate holds now: the machine goes on where the step would have.
+    expect(done.effects.some((e) => e.type === 'open-gate' && e.gate === 'recover:draft-mr')).toBe(true);
+  });
+});
+
 describe('mr and abort', () => {
   it('links an MR of another configured project by its path', () => {
     const result = command(scheduledRelease(), '/secrel mr acme/product-ee!12', PEOPLE.manager);

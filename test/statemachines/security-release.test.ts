@@ -27,7 +27,8 @@ const isAction = (s: AslState) => s.Resource === 'arn:aws:states:::lambda:invoke
 const payloadOf = (s: AslState) => s.Parameters?.Payload ?? {};
 const gateOf = (s: AslState) => payloadOf(s).gate ?? payloadOf(s)['gate.$'];
 const statesWhere = (test: (s: AslState) => boolean) => entries.filter(([, s]) => test(s)).map(([n]) => n);
-const actionTask = (s: AslState) => (isAction(s) ? payloadOf(s).task : undefined);
+const actionTask = (s: AslState) =>
+  isAction(s) && payloadOf(s).step === 'action' ? payloadOf(s).task : undefined;
 const stepOf = (s: AslState) => (isAction(s) ? payloadOf(s).step : undefined);
 
 /** Sample values for the paths a payload reads, to check each payload against the protocol. */
@@ -232,6 +233,36 @@ describe('statemachines/security-release.asl.json', () => {
     expect(disclosing.filter((n) => withoutGate.has(n))).toEqual([]);
     const afterPublish = reachable(machine, `${D4}: publish`, new Set([`${D4}: compute disclosure cutoff`]));
     expect(disclosing.filter((n) => afterPublish.has(n))).toEqual([]);
+  });
+
+  it('catches a step that fails for good outside publication: one notice, then retry, done or waive', () => {
+    const actions = entries.filter(([, s]) => isAction(s) && stepOf(s) === 'action');
+    for (const [name, state] of actions) {
+      const publishing = [
+        'publish-packages',
+        'publish-docker',
+        'publish-code',
+        'update-githost',
+        'add-version-entries',
+      ];
+      const onFailure = state.Catch?.find((c) => c.ErrorEquals.includes('Action.Failed'));
+      if (publishing.includes(String(actionTask(state)))) {
+        // Only a failed publication stops the release, before any disclosure.
+        expect(onFailure, name).toBeUndefined();
+        continue;
+      }
+      const told = states.get(onFailure?.Next ?? '');
+      expect(told && stepOf(told), name).toBe('step-failed');
+      const wait = states.get(told?.Next ?? '');
+      expect(wait && isGate(wait) && String(gateOf(wait)).includes('recover:'), name).toBe(true);
+      const retry = wait?.Catch?.find((c) => c.ErrorEquals.includes('Step.Retry'));
+      expect(retry?.Next, name).toBe(name);
+      // Done or waived by hand: the release goes on where the action would have.
+      const after = state.Next ?? (state.End ? 'end' : '');
+      const pipelineWait = states.get(after);
+      const goesOn = wait?.Next ?? (wait?.End ? 'end' : '');
+      expect(pipelineWait && isGate(pipelineWait) ? (pipelineWait.Next ?? 'end') : after, name).toBe(goesOn);
+    }
   });
 
   it('ends a failed publication in a Fail state, after telling the release managers, with no disclosure on the way', () => {

@@ -8,6 +8,7 @@ import {
   actionStep,
   type Exit,
   type Field,
+  field,
   gateLoop,
   gateState,
   MAX_STATE_NAME,
@@ -75,21 +76,32 @@ function laneMachine(lane: Lane): AslMachine {
   return { StartAt: lane.start, States: lane.states };
 }
 
-/** One automated action (once, or per version inside a Map), followed by its pipeline's gate when it runs one. */
+/**
+ * One automated action (once, or per version inside a Map), followed by its pipeline's gate when it
+ * runs one. A recoverable action that fails for good tells its owners and waits on its `recover:`
+ * gate: `/secrel retry` runs it again, `/secrel done` or `waive` lets the release go on.
+ */
 function actionStates(title: string, task: Task, perVersion: boolean, exit: Exit): Lane {
+  // Only a failed publication stops the release (before any disclosure); every other step recovers.
+  const recoverable = task.stage !== 'publish';
   const action = automated(task);
   if (!action) throw new Error(`task ${task.id} is not automated`);
   const name = `${title}: ${label(action)}`;
   const set = new StateSet();
+  const recovery = recoverable ? recoveryStates(title, task, action, name, perVersion, exit) : undefined;
+  if (recovery) set.add(recovery.states);
+  const catches: AslState = recovery
+    ? { Catch: [{ ErrorEquals: [WORKFLOW_ERRORS.failed], ResultPath: '$.failure', Next: recovery.start }] }
+    : {};
   if (!PIPELINE_ACTIONS.includes(action)) {
-    set.put(name, actionStep(action, perVersion, 'discard', exit));
+    set.put(name, { ...actionStep(action, perVersion, 'discard', exit), ...catches });
     return { start: name, states: set.states };
   }
   const gate: Field = perVersion
     ? { perVersion: `pipeline:${action}@{}` }
     : { literal: `pipeline:${action}` };
   const wait = `${title}: ${label(action)} finished?`;
-  set.put(name, actionStep(action, perVersion, 'action-timing', { next: wait }));
+  set.put(name, { ...actionStep(action, perVersion, 'action-timing', { next: wait }), ...catches });
   set.add(
     gateLoop(
       gate,
@@ -102,6 +114,39 @@ function actionStates(title: string, task: Task, perVersion: boolean, exit: Exit
     ),
   );
   return { start: name, states: set.states };
+}
+
+/** After a step failed for good: one comment to its owners, then its `recover:` gate. */
+function recoveryStates(
+  title: string,
+  task: Task,
+  action: ActionKind,
+  actionState: string,
+  perVersion: boolean,
+  exit: Exit,
+): Lane {
+  const key: Field = perVersion ? { perVersion: `${task.id}@{}` } : { literal: task.id };
+  const gate: Field = perVersion
+    ? { perVersion: `recover:${task.id}@{}` }
+    : { literal: `recover:${task.id}` };
+  const failed = `${title}: ${label(action)} failed`;
+  const wait = `${title}: ${label(action)} recovered?`;
+  const states: AslStates = {
+    [failed]: step('step-failed', { ...field('task', key), 'error.$': '$.failure.Error' }, 'timing', {
+      next: wait,
+    }),
+    ...gateLoop(
+      gate,
+      {
+        wait,
+        escalate: `${title}: escalate failed ${label(action)}`,
+        recompute: `${title}: re-time failed ${label(action)}`,
+      },
+      exit,
+      [{ error: WORKFLOW_ERRORS.retry, next: actionState }],
+    ),
+  };
+  return { start: failed, states };
 }
 
 /** A sequence of actions, each leading to the next; the last one exits. */

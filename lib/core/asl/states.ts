@@ -39,7 +39,8 @@ export function exitFields(exit: Exit): AslState {
 /** Fields of a gate id or task in a payload: a literal, or a `States.Format` over `$.version`. */
 export type Field = { readonly literal: string } | { readonly perVersion: string };
 
-function field(name: string, value: Field): AslState {
+/** A payload field from a {@link Field}. */
+export function field(name: string, value: Field): AslState {
   return 'literal' in value
     ? { [name]: value.literal }
     : { [`${name}.$`]: `States.Format('${value.perVersion}', $.version)` };
@@ -138,15 +139,21 @@ export interface GateLoopNames {
  * starts over: every pending reminder and escalation follows the cutoff in force. No polling: the
  * loop only wakes at those moments.
  */
-export function gateLoop(gate: Field, names: GateLoopNames, exit: Exit): AslStates {
+export function gateLoop(
+  gate: Field,
+  names: GateLoopNames,
+  exit: Exit,
+  also: readonly { readonly error: string; readonly next: string }[] = [],
+): AslStates {
   const states: AslStates = {};
   const first = names.beforeReminder ?? names.wait;
+  const extra = also.map((c) => catcher(c.error, c.next));
   const moved = catcher(WORKFLOW_ERRORS.scheduleMoved, names.recompute);
   if (names.beforeReminder && names.remind) {
     states[names.beforeReminder] = gateState(
       gate,
       '$.timing.secondsToReminder',
-      [catcher(WORKFLOW_ERRORS.timeout, names.remind), moved],
+      [catcher(WORKFLOW_ERRORS.timeout, names.remind), moved, ...extra],
       exit,
     );
     states[names.remind] = step('remind', field('gate', gate), 'timing', { next: names.wait });
@@ -154,7 +161,7 @@ export function gateLoop(gate: Field, names: GateLoopNames, exit: Exit): AslStat
   states[names.wait] = gateState(
     gate,
     '$.timing.secondsToCutoff',
-    [catcher(WORKFLOW_ERRORS.timeout, names.escalate), moved],
+    [catcher(WORKFLOW_ERRORS.timeout, names.escalate), moved, ...extra],
     exit,
   );
   states[names.escalate] = step('escalate', field('gate', gate), 'timing', { next: names.wait });

@@ -29,6 +29,8 @@ export const WORKFLOW_ERRORS = {
   pipelineFailed: 'Pipeline.Failed',
   /** A gate reached its cutoff; the machine escalates and waits again. */
   timeout: 'States.Timeout',
+  /** `/secrel retry <task>`: the step that failed for good runs again (sent as the recovery gate's failure). */
+  retry: 'Step.Retry',
   /** The schedule moved (`/secrel slip`, a new `/secrel start`) while a gate waited: recompute its timing. */
   scheduleMoved: 'Schedule.Moved',
 } as const;
@@ -47,7 +49,8 @@ export type GateId =
   | `phase:${PhaseId}`
   | `pipeline:${string}`
   | `merged:${string}`
-  | `start:${PhaseId}`;
+  | `start:${PhaseId}`
+  | `recover:${string}`;
 
 /** Schema of a gate id (`phase:day-one`, `pipeline:build-packages@17.5`, `merged:17.5`, `publish`, ...). */
 export const gateIdSchema = z.union([
@@ -55,6 +58,9 @@ export const gateIdSchema = z.union([
   z
     .templateLiteral(['phase:', z.string()])
     .refine((gate) => PHASE_ID_PATTERN.test(gate.slice('phase:'.length)), 'phase gate needs a phase id'),
+  z
+    .templateLiteral(['recover:', z.string()])
+    .refine((gate) => taskKeyPattern.test(gate.slice('recover:'.length)), 'recover gate needs a task key'),
   z
     .templateLiteral(['start:', z.string()])
     .refine((gate) => PHASE_ID_PATTERN.test(gate.slice('start:'.length)), 'start gate needs a phase id'),
@@ -90,6 +96,16 @@ export const actionRequestSchema = z.discriminatedUnion('step', [
   z.object({ releaseId, step: z.literal('escalate'), gate: gateIdSchema }),
   /** Ask the owners of a manual task to do it now (the CVE notice after disclosure). */
   z.object({ releaseId, step: z.literal('ask-owners'), task: z.string().regex(taskKeyPattern) }),
+  /**
+   * An automated step failed for good: tell its owners once what failed (the error name, nothing
+   * confidential) and how to go on; answers the recovery gate's timing.
+   */
+  z.object({
+    releaseId,
+    step: z.literal('step-failed'),
+    task: z.string().regex(taskKeyPattern),
+    error: z.string().min(1),
+  }),
   /** Every phase is over (Afterwards included): the release is completed and stops listening to its projects. */
   z.object({ releaseId, step: z.literal('complete') }),
   /** A publish action failed for good: tell the release managers; nothing will be disclosed. */
@@ -225,6 +241,7 @@ export interface StepResponses {
   readonly 'ask-owners': StepAck;
   readonly 'publish-failed': StepAck;
   readonly complete: StepAck;
+  readonly 'step-failed': GateTiming;
 }
 
 /** The output ingress sends with `SendTaskSuccess` when a gate holds. */

@@ -57,6 +57,8 @@ function gateTasks(state: ReleaseState, playbook: Playbook, gate: GateId): TaskI
     case 'merged':
     case 'start':
       return [];
+    case 'recover':
+      return all.filter((i) => i.key === parsed.taskKey);
   }
 }
 
@@ -92,6 +94,8 @@ export function gateLabel(gate: GateId, playbook: Playbook): string {
       return `The pipeline for ${parsed.taskKey}`;
     case 'merged':
       return `The security fix for ${parsed.version}`;
+    case 'recover':
+      return `The failed step ${parsed.taskKey}`;
     case 'start':
       return `The start of ${playbook.phases.find((p) => p.id === parsed.phase)?.title ?? parsed.phase}`;
   }

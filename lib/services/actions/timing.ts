@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { findTask } from '../../core/playbook.js';
 import { publicationCutoff, windowOf } from '../../core/schedule.js';
-import type { PhaseId, Playbook } from '../../core/types/playbook.js';
+import type { PhaseId, Playbook, Task } from '../../core/types/playbook.js';
 import { ACTION_KINDS } from '../../core/types/playbook.js';
 import type { ReleaseState } from '../../core/types/release.js';
 import type { Schedule } from '../../core/types/schedule.js';
@@ -17,6 +17,14 @@ import { ESCALATION_REPEAT_HOURS, parseGate } from '../../core/workflow-steps.js
 
 /** Hours to confirm Day one and versions when no Day one is set yet. */
 export const CONFIRMATION_HOURS = 24;
+
+/** The playbook task of a task id or an automated action kind. */
+export function taskOfKey(playbook: Playbook, taskOrAction: string): Task | undefined {
+  return (
+    findTask(playbook, taskOrAction) ??
+    playbook.tasks.find((t) => t.completion.kind === 'automated' && t.completion.action === taskOrAction)
+  );
+}
 
 /** The phase whose cutoff a task (by id or action kind) must meet. */
 export function phaseOfTask(playbook: Playbook, taskOrAction: string): PhaseId | undefined {
@@ -55,7 +63,7 @@ export function gateCutoff(
   const phase =
     parsed.kind === 'phase'
       ? parsed.phase
-      : parsed.kind === 'pipeline'
+      : parsed.kind === 'pipeline' || parsed.kind === 'recover'
         ? phaseOfTask(playbook, parsed.task)
         : undefined;
   const window = phase ? windowOf(schedule, phase) : undefined;

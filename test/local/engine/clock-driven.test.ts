@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { buildDefinition } from '../../../lib/core/asl/build.js';
 import { DEFAULT_PLAYBOOK, parsePlaybook } from '../../../lib/core/playbook.js';
 import type { Playbook } from '../../../lib/core/types/playbook.js';
-import { ESCALATION_REPEAT_HOURS } from '../../../lib/core/workflow-steps.js';
+import { ActionFailedError, ESCALATION_REPEAT_HOURS } from '../../../lib/core/workflow-steps.js';
 import { ReleaseClock } from '../../../lib/local/clock.js';
 import type { JsonObject } from '../../../lib/local/engine/definition.js';
 import { LocalWorkflow } from '../../../lib/local/engine/index.js';
@@ -109,5 +109,36 @@ describe('the clock drives the phases', () => {
     const review = release.steps('tell-owners').find((c) => c.request.phase === 'day-two-review');
     expect(review && review.at >= DAY_ONE.plus({ days: 1, hours: 18 })).toBe(true);
     expect(release.actionKeys().at(-1)).toBe('open-lessons-learned');
+  });
+
+  it('catches a step that fails for good, tells its owners once, and runs it again on /secrel retry', async () => {
+    const { release, workflow } = setup();
+    release.failing.set('create-draft-mr', new ActionFailedError('GitLab answered 404 for the user lookup'));
+    release.held.add('recover:draft-mr');
+    await workflow.start(RELEASE, {});
+    await release.until(() => release.gateCalls.some((c) => c.request.gate === 'recover:draft-mr'));
+    // First steps' actions depend on one another (the draft MR on the patch branch): they wait.
+    expect(release.actionKeys()).not.toContain('create-mitigation-issue');
+    release.failing.delete('create-draft-mr');
+    await release.retry('recover:draft-mr');
+    const view = await workflow.settled(RELEASE);
+
+    expect(view.status).toBe('succeeded');
+    expect(release.actionKeys().filter((k) => k === 'create-draft-mr')).toHaveLength(2);
+    expect(release.steps('step-failed').map((c) => [c.request.task, c.request.error])).toEqual([
+      ['draft-mr', 'Action.Failed'],
+    ]);
+  });
+
+  it('goes on without the step when a failed step is done by hand (the recovery gate holds)', async () => {
+    const { release, workflow } = setup();
+    release.failing.set('thank-reporters', new ActionFailedError('HackerOne answered 404'));
+    await workflow.start(RELEASE, {});
+    const view = await workflow.settled(RELEASE);
+
+    expect(view.status).toBe('succeeded');
+    expect(release.actionKeys().filter((k) => k === 'thank-reporters')).toHaveLength(1);
+    expect(release.actionKeys()).toContain('approve-disclosure');
+    expect(release.steps('step-failed').map((c) => c.request.task)).toEqual(['thank-reporters']);
   });
 });

@@ -105,6 +105,8 @@ export class FakeRelease implements LocalHandlers {
         return untilCutoff(now, this.gateCutoff(request.gate));
       case 'escalate':
         return nextEscalation(now);
+      case 'step-failed':
+        return untilCutoff(now, this.gateCutoff(`recover:${request.task}`));
       case 'tell-owners':
         return deadlinesFor(now, this.gateCutoff(`phase:${request.phase}`));
       default:
@@ -118,6 +120,14 @@ export class FakeRelease implements LocalHandlers {
     this.settleWaiters();
     // A phase start never holds: the machine waits for its timeout, as with the real gate function.
     if (!this.held.has(request.gate) && !request.gate.startsWith('start:')) await this.open(request.gate);
+  }
+
+  /** `/secrel retry`: fails a held recovery gate with `Step.Retry`, as ingress does. */
+  async retry(gate: GateId): Promise<void> {
+    const token = this.tokens.get(gate);
+    if (!token) throw new Error(`nothing waits on ${gate}`);
+    this.tokens.delete(gate);
+    await this.workflow?.sendTaskFailure(token, 'Step.Retry', `${gate} retried`);
   }
 
   /** `/secrel slip`: moves the schedule and fails every waiting timed gate with `Schedule.Moved`, as ingress does. */
