@@ -36,6 +36,9 @@ import { ensureDataDir, readClockPosition, webhookSecretFor, writeClockPosition 
 /** Table name local mode uses in its own DynamoDB Local. */
 export const LOCAL_TABLE_NAME = 'secrel-releases';
 
+/** Real delays before re-driving a failed execution, one per consecutive failure (about 10 min in all). */
+const REDRIVE_AFTER_MS: readonly number[] = [1_000, 2_000, 5_000, 10_000, 30_000, 60_000, 120_000, 300_000];
+
 /** Statuses of a release that is over: nothing to resume. */
 const FINISHED: readonly ReleaseStatus[] = ['completed', 'aborted'];
 
@@ -136,6 +139,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     };
     const workflow = new LocalWorkflow({
       clock,
+      // An execution that still fails after its retries (storage down for minutes) is re-driven.
+      redriveFailedAfterMs: REDRIVE_AFTER_MS,
       handlers: {
         actions: (request) => runStep(ready(), request),
         gate: async (request) => {
@@ -194,6 +199,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       const listening = server;
       stopping ??= (async () => {
         await listening?.close().catch(() => undefined);
+        workflow.cancelRedrives();
         for (const view of workflow.list()) {
           if (view.status === 'running') await workflow.stop(view.releaseId, 'local mode stopping');
         }

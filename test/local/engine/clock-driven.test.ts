@@ -2,6 +2,7 @@ import aslValidator from 'asl-validator';
 import { DateTime } from 'luxon';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildDefinition } from '../../../lib/core/asl/build.js';
+import { RETRY_POLICY } from '../../../lib/core/asl/retry.js';
 import { DEFAULT_PLAYBOOK, parsePlaybook } from '../../../lib/core/playbook.js';
 import type { Playbook } from '../../../lib/core/types/playbook.js';
 import { ActionFailedError, ESCALATION_REPEAT_HOURS } from '../../../lib/core/workflow-steps.js';
@@ -140,5 +141,40 @@ describe('the clock drives the phases', () => {
     expect(release.actionKeys().filter((k) => k === 'thank-reporters')).toHaveLength(1);
     expect(release.actionKeys()).toContain('approve-disclosure');
     expect(release.steps('step-failed').map((c) => c.request.task)).toEqual(['thank-reporters']);
+  });
+
+  it('re-drives an execution whose retries ran out (storage down for long), and finishes the release', async () => {
+    const clock = new ReleaseClock({ start: DateTime.fromISO('2026-11-30T09:00:00Z'), speed: 300_000 });
+    const release = new FakeRelease({ clock, dayOne: DAY_ONE });
+    const workflow = new LocalWorkflow({ clock, handlers: release, redriveFailedAfterMs: [10, 10] });
+    release.workflow = workflow;
+    running.push(workflow);
+    // More transient failures than the one Retry policy allows: the first run fails.
+    release.transient.set('create-patch-branch', RETRY_POLICY[0].MaxAttempts + 1);
+    await workflow.start(RELEASE, {});
+    const first = await workflow.settled(RELEASE);
+    expect(first.status).toBe('failed');
+    await release.until(() => (workflow.describe(RELEASE)?.run ?? 0) >= 2);
+    const view = await workflow.settled(RELEASE);
+
+    expect(view.status).toBe('succeeded');
+    expect(workflow.redriveCount(RELEASE)).toBe(0);
+    expect(release.actionKeys().filter((k) => k === 'create-draft-mr')).toHaveLength(1);
+  });
+
+  it('never re-drives a failed publication: people decide', async () => {
+    const clock = new ReleaseClock({ start: DateTime.fromISO('2026-11-30T09:00:00Z'), speed: 300_000 });
+    const release = new FakeRelease({ clock, dayOne: DAY_ONE });
+    const workflow = new LocalWorkflow({ clock, handlers: release, redriveFailedAfterMs: [10] });
+    release.workflow = workflow;
+    running.push(workflow);
+    release.failing.set('publish-code', new ActionFailedError('GitLab refused the push'));
+    await workflow.start(RELEASE, {});
+    const view = await workflow.settled(RELEASE);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    expect(view.error?.error).toBe('Publish.Failed');
+    expect(workflow.describe(RELEASE)?.run).toBe(1);
+    expect(workflow.redriveCount(RELEASE)).toBe(0);
   });
 });
