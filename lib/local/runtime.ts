@@ -194,9 +194,23 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       }
     }
 
+    // The release clock survives a kill -9: its position is written at least every half minute of release time.
+    const persistClock = setInterval(
+      () => {
+        try {
+          writeClockPosition(dataDir, clock.now());
+        } catch {
+          // A full disk costs the resume point only; the next tick tries again.
+        }
+      },
+      Math.min(1_000, Math.max(2, Math.floor(30_000 / clock.speed))),
+    );
+    persistClock.unref();
+
     let stopping: Promise<void> | undefined;
     const stop = (): Promise<void> => {
       const listening = server;
+      clearInterval(persistClock);
       stopping ??= (async () => {
         await listening?.close().catch(() => undefined);
         workflow.cancelRedrives();
