@@ -208,10 +208,18 @@ export function enterPhase(state: ReleaseState, phase: PhaseId, ctx: TransitionC
   const status = statusOnEntering(state.status, phase);
   const title = ctx.playbook.phases.find((p) => p.id === phase)?.title ?? phase;
   const at = isoOf(ctx.now);
+  // The phase's start gate timed out to get here: its token is spent, so nothing re-times it later.
+  const startGate = state.gates[`start:${phase}`];
+  const gates = startGate
+    ? {
+        ...state.gates,
+        [`start:${phase}`]: { status: 'open' as const, since: startGate.since, openedAt: at },
+      }
+    : state.gates;
   return settle(
     state,
     {
-      state: { ...state, phase, status },
+      state: { ...state, phase, status, gates },
       timeline: [{ at, kind: 'phase', summary: `entered ${title}` }],
       effects: [],
     },

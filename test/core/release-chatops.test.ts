@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { apply } from '../../lib/core/release.js';
+import { enterPhase } from '../../lib/core/transitions.js';
 import type { ReleaseState } from '../../lib/core/types/release.js';
 import {
   at,
@@ -306,5 +307,20 @@ describe('/secrel status', () => {
     const reply = replies(command(scheduledRelease(), '/secrel status', PEOPLE.packager))[0] ?? '';
     expect(reply).toContain('### Security release 42-77: scheduled, First steps');
     expect(reply).toContain('#### Open tasks');
+  });
+});
+
+describe('entering a phase (issue #10)', () => {
+  it('spends the phase start gate and never goes back to an earlier phase', () => {
+    const release: ReleaseState = {
+      ...scheduledRelease(),
+      phase: 'day-two',
+      gates: { 'start:day-three': { status: 'waiting', token: 't-start', since: at(1) } },
+    };
+    const entered = enterPhase(release, 'day-three', ctxAt(10));
+    expect(entered.state.phase).toBe('day-three');
+    expect(entered.state.gates['start:day-three']).toMatchObject({ status: 'open' });
+    expect(entered.state.gates['start:day-three']?.token).toBeUndefined();
+    expect(enterPhase(entered.state, 'day-one', ctxAt(11)).state.phase).toBe('day-three');
   });
 });
