@@ -5,11 +5,14 @@ import { preflight, preflightText } from './manual-steps.js';
 import { isoOf } from './moments.js';
 import { authorize } from './permissions.js';
 import { type NoteRefusal, noteRefusal, proseLines } from './quick-actions.js';
+import { earliestSlip, moveWaitingGates } from './retime.js';
+import { parseDayOne } from './schedule.js';
 import { statusReport } from './status.js';
 import { instancesOfTask, reexpandTasks } from './tasks.js';
 import type { ReleaseContext } from './transitions.js';
 import type { NoteEvent } from './types/events.js';
 import type { Effect, IssueRef, MergeRequestState, ReleaseState, TimelineEntry } from './types/release.js';
+import { WORKFLOW_ERRORS } from './types/workflow.js';
 
 /**
  * Carries out `/secrel` commands from a comment on the release (or vulnerability) issue: each is
@@ -158,7 +161,12 @@ function run(state: ReleaseState, command: Command, actor: string, ctx: ReleaseC
     case 'done': {
       const key = resolveKey(state, ctx, command.taskId, command.version);
       const task = ctx.playbook.tasks.find((t) => t.id === command.taskId);
-      if (task?.completion.kind === 'automated' && state.tasks[key]?.manual !== true) {
+      // An automated step is secrel's unless nothing is configured for it (by hand) or it failed for good.
+      if (
+        task?.completion.kind === 'automated' &&
+        state.tasks[key]?.manual !== true &&
+        state.gates[`recover:${key}`]?.status !== 'waiting'
+      ) {
         throw new CommandError(`secrel performs ${key} itself; it is done when that action succeeds`);
       }
       if (state.tasks[key]?.status === 'done')
@@ -228,23 +236,23 @@ function run(state: ReleaseState, command: Command, actor: string, ctx: ReleaseC
         return { state, reply: `Day one was already ${command.dayOne}.`, timeline: [] };
       const past = DateTime.fromISO(command.dayOne, { zone: 'utc' }).endOf('day') < ctx.now;
       const checked = preflightText(preflight(ctx.config, ctx.playbook, state.id, state.projectId));
+      // A new Day one re-times whatever the machine already waits on (issue #10).
+      const moved = state.dayOne === undefined ? undefined : moveWaitingGates(state);
       return {
-        state: confirmSchedule({ ...state, dayOne: command.dayOne }),
+        state: confirmSchedule({
+          ...state,
+          dayOne: command.dayOne,
+          ...(moved ? { gates: moved.gates } : {}),
+        }),
+        ...(moved && moved.effects.length > 0 ? { effects: moved.effects } : {}),
         reply: `Day one is ${command.dayOne} (UTC).${past ? ' That day is already over: every cutoff up to today is missed.' : ''}${checked}`,
         timeline: [entry('day-one', `Day one set to ${command.dayOne}`)],
       };
     }
-    case 'slip': {
-      if (state.dayOne === undefined) throw new CommandError('set Day one first: /secrel start YYYY-MM-DD');
-      if (PUBLISHING_OR_LATER.includes(state.status))
-        throw new CommandError('publication has started; nothing can slip');
-      const slipHours = state.slipHours + command.hours;
-      return {
-        state: { ...state, slipHours },
-        reply: `every cutoff still ahead moves ${command.hours} h later (total slip ${slipHours} h).`,
-        timeline: [entry('slip', `slipped ${command.hours} h (total ${slipHours} h)`)],
-      };
-    }
+    case 'slip':
+      return slip(state, command.hours, ctx, entry);
+    case 'retry':
+      return retry(state, resolveKey(state, ctx, command.taskId, command.version), entry);
     case 'mr': {
       const project =
         command.projectPath === undefined
@@ -342,4 +350,63 @@ function resolveKey(
   const match = instances.find((i) => i.version === version);
   if (!match) throw new CommandError(`${version} is not an affected version for ${taskId} (${versions})`);
   return match.key;
+}
+
+/**
+ * `/secrel slip <hours>`: later, or earlier with a negative number as long as no cutoff still ahead
+ * lands in the past. Every gate the machine waits on is re-timed (`Schedule.Moved`).
+ */
+function slip(
+  state: ReleaseState,
+  hours: number,
+  ctx: ReleaseContext,
+  entry: (kind: string, summary: string) => TimelineEntry,
+): Outcome {
+  if (state.dayOne === undefined) throw new CommandError('set Day one first: /secrel start YYYY-MM-DD');
+  if (PUBLISHING_OR_LATER.includes(state.status))
+    throw new CommandError('publication has started; nothing can slip');
+  if (hours < 0) {
+    const earliest = earliestSlip(ctx.playbook, parseDayOne(state.dayOne), state.slipHours, ctx.now);
+    if (hours < earliest) {
+      throw new CommandError(
+        earliest === 0
+          ? 'the next cutoff is less than an hour away; nothing can move earlier'
+          : `at most ${-earliest} h earlier: the next cutoff must not land in the past`,
+      );
+    }
+  }
+  const slipHours = state.slipHours + hours;
+  const moved = moveWaitingGates(state);
+  const direction = hours > 0 ? `${hours} h later` : `${-hours} h earlier`;
+  return {
+    state: { ...state, slipHours, gates: moved.gates },
+    reply: `every cutoff still ahead moves ${direction} (total slip ${slipHours} h).`,
+    timeline: [entry('slip', `slipped ${hours} h (total ${slipHours} h)`)],
+    ...(moved.effects.length > 0 ? { effects: moved.effects } : {}),
+  };
+}
+
+/**
+ * `/secrel retry <task>`: a step that failed for good runs again. The machine waits on the step's
+ * `recover:` gate; failing it with `Step.Retry` sends the machine back to the step.
+ */
+function retry(
+  state: ReleaseState,
+  key: string,
+  entry: (kind: string, summary: string) => TimelineEntry,
+): Outcome {
+  const gate = `recover:${key}`;
+  const waiting = state.gates[gate];
+  if (waiting?.status !== 'waiting' || waiting.token === undefined) {
+    throw new CommandError(`${key} has not failed; nothing to retry`);
+  }
+  const { token, ...rest } = waiting;
+  return {
+    state: { ...state, gates: { ...state.gates, [gate]: rest } },
+    reply: `${key} runs again.`,
+    timeline: [entry('task-retry', `${key} retried`)],
+    effects: [
+      { type: 'fail-gate', gate, token, error: WORKFLOW_ERRORS.retry, cause: `${key} retried by a person` },
+    ],
+  };
 }

@@ -9,7 +9,17 @@ import { isVersion, sortVersions } from './versions.js';
  */
 
 /** Names of the commands, in the order the help lists them. */
-export const COMMAND_NAMES = ['status', 'done', 'waive', 'versions', 'start', 'slip', 'mr', 'abort'] as const;
+export const COMMAND_NAMES = [
+  'status',
+  'done',
+  'waive',
+  'versions',
+  'start',
+  'slip',
+  'mr',
+  'abort',
+  'retry',
+] as const;
 /** A command name. */
 export type CommandName = (typeof COMMAND_NAMES)[number];
 
@@ -25,7 +35,8 @@ export type Command =
   | { readonly name: 'start'; readonly dayOne: string }
   | { readonly name: 'slip'; readonly hours: number }
   | { readonly name: 'mr'; readonly iid: number; readonly projectPath?: string }
-  | { readonly name: 'abort'; readonly reason: string };
+  | { readonly name: 'abort'; readonly reason: string }
+  | { readonly name: 'retry'; readonly taskId: string; readonly version?: string };
 
 /** One `/secrel` line of a comment: its command, or why it was not understood. */
 export type ParsedLine =
@@ -34,7 +45,7 @@ export type ParsedLine =
 
 const USAGE =
   'commands: status | done <task> [version] | waive <task> [version] <reason> | versions 17.5,17.4 | ' +
-  'start <YYYY-MM-DD> | slip <hours> | mr !<iid> | abort <reason>';
+  'start <YYYY-MM-DD> | slip <hours> | mr !<iid> | abort <reason> | retry <task> [version]';
 
 /** True when a line is addressed to secrel (`/secrel` as its own word at the start). */
 export function isCommandLine(line: string): boolean {
@@ -68,6 +79,13 @@ export function parseCommand(line: string, playbook: Playbook): Command {
       return { name: 'status' };
     case 'done':
       return parseDone(args, playbook);
+    case 'retry': {
+      // Same shape as done: a task and, for a per-version task, its version.
+      const done = parseDone(args, playbook);
+      return done.name === 'done'
+        ? { name: 'retry', taskId: done.taskId, ...(done.version ? { version: done.version } : {}) }
+        : done;
+    }
     case 'waive':
       return parseWaive(args, playbook);
     case 'versions':
@@ -158,12 +176,17 @@ function parseDate(args: readonly string[]): string {
 
 function parseSlip(args: readonly string[]): number {
   const [hours, ...rest] = args;
-  if (hours === undefined || rest.length > 0 || !/^\d+$/.test(hours)) {
-    throw new CommandError(`slip needs whole hours from 1 to ${MAX_SLIP_HOURS}: /secrel slip <hours>`);
+  // A negative number moves the release earlier; how far is bounded by the schedule (chatops).
+  if (hours === undefined || rest.length > 0 || !/^-?\d+$/.test(hours)) {
+    throw new CommandError(
+      `slip needs whole hours from -${MAX_SLIP_HOURS} to ${MAX_SLIP_HOURS}, not 0: /secrel slip <hours>`,
+    );
   }
   const value = Number(hours);
-  if (value < 1 || value > MAX_SLIP_HOURS) {
-    throw new CommandError(`slip hours must be from 1 to ${MAX_SLIP_HOURS}, got ${value}`);
+  if (value === 0 || Math.abs(value) > MAX_SLIP_HOURS) {
+    throw new CommandError(
+      `slip hours must be from -${MAX_SLIP_HOURS} to ${MAX_SLIP_HOURS}, not 0, got ${value}`,
+    );
   }
   return value;
 }

@@ -2,7 +2,7 @@ import type { DateTime } from 'luxon';
 import { isoOf } from './moments.js';
 import { mergedFor } from './signals.js';
 import { expandTasks, type TaskInstance } from './tasks.js';
-import { PHASE_IDS, type PhaseId, type Playbook } from './types/playbook.js';
+import { PHASE_ID_PATTERN, type PhaseId, type Playbook } from './types/playbook.js';
 import type { Effect, GateState, ReleaseState, TaskState, TimelineEntry } from './types/release.js';
 
 /**
@@ -16,7 +16,10 @@ export type GateId =
   | 'publish'
   | 'disclose'
   | `phase:${PhaseId}`
-  | `pipeline:${string}`;
+  | `pipeline:${string}`
+  | `merged:${string}`
+  | `start:${PhaseId}`
+  | `recover:${string}`;
 
 /**
  * Tasks that must be done, not waived, before publication (DESIGN.md §4.1): packages built for
@@ -45,7 +48,14 @@ export function parseGateId(value: string): GateId | undefined {
   if (value === 'schedule-confirmed' || value === 'publish' || value === 'disclose') return value;
   if (value.startsWith('phase:')) {
     const phase = value.slice('phase:'.length);
-    return (PHASE_IDS as readonly string[]).includes(phase) ? (value as GateId) : undefined;
+    return PHASE_ID_PATTERN.test(phase) ? (value as GateId) : undefined;
+  }
+  if (value.startsWith('recover:') && value.length > 'recover:'.length) return value as GateId;
+  if (value.startsWith('start:') && PHASE_ID_PATTERN.test(value.slice('start:'.length))) {
+    return value as GateId;
+  }
+  if (value.startsWith('merged:') && /^[0-9]+\.[0-9]+$/.test(value.slice('merged:'.length))) {
+    return value as GateId;
   }
   if (value.startsWith('pipeline:') && value.length > 'pipeline:'.length) return value as GateId;
   return undefined;
@@ -62,7 +72,11 @@ function missingFor(state: ReleaseState, gate: GateId, playbook: Playbook): stri
   if (gate === 'schedule-confirmed') return scheduleMissing(state);
   if (gate === 'publish') return publishMissing(state, playbook);
   if (gate === 'disclose') return discloseMissing(state, playbook);
-  if (gate.startsWith('phase:')) return phaseMissing(state, gate.slice('phase:'.length) as PhaseId, playbook);
+  if (gate.startsWith('phase:')) return phaseMissing(state, gate.slice('phase:'.length), playbook);
+  if (gate.startsWith('merged:')) return mergedMissing(state, gate.slice('merged:'.length));
+  if (gate.startsWith('recover:')) return recoverMissing(state, gate.slice('recover:'.length));
+  // A phase start is a moment, not a rule: the machine waits for its timeout, never for it to hold.
+  if (gate.startsWith('start:')) return [`${gate.slice('start:'.length)} has not started yet`];
   return pipelineMissing(state, gate.slice('pipeline:'.length));
 }
 
@@ -136,6 +150,18 @@ function discloseMissing(state: ReleaseState, playbook: Playbook): string[] {
   return expandTasks(playbook, state.versions)
     .filter((i) => i.task.stage === 'publish' && state.tasks[i.key]?.status !== 'done')
     .map((i) => `${i.key} is not published yet`);
+}
+
+/** A step that failed for good is over once its task is done by hand or waived (`/secrel retry` runs it again). */
+function recoverMissing(state: ReleaseState, key: string): string[] {
+  const status = state.tasks[key]?.status;
+  return status === 'done' || status === 'waived' ? [] : [`${key} failed: /secrel retry, done or waive it`];
+}
+
+/** A version's dependent work (its packages) waits for that version's fix to be merged, nothing more. */
+function mergedMissing(state: ReleaseState, version: string): string[] {
+  const merged = mergedFor(state, version);
+  return merged.holds ? [] : [merged.reason];
 }
 
 function pipelineMissing(state: ReleaseState, key: string): string[] {

@@ -8,7 +8,14 @@ import type { Playbook, Role } from './types/playbook.js';
  */
 
 /** Commands release managers may run on any task. */
-export const RELEASE_MANAGER_COMMANDS: readonly CommandName[] = ['status', 'done', 'mr', 'slip', 'versions'];
+export const RELEASE_MANAGER_COMMANDS: readonly CommandName[] = [
+  'status',
+  'done',
+  'mr',
+  'slip',
+  'versions',
+  'retry',
+];
 
 /** The outcome of a permission check; `reason` is the one-line reply for a refusal. */
 export type Decision = { readonly allowed: true } | { readonly allowed: false; readonly reason: string };
@@ -50,7 +57,7 @@ export function authorize(
   if (roles.includes('release managers') && RELEASE_MANAGER_COMMANDS.includes(command.name)) {
     return { allowed: true };
   }
-  if (command.name === 'done') {
+  if (command.name === 'done' || command.name === 'retry') {
     const owners = playbook.tasks.find((t) => t.id === command.taskId)?.owners ?? [];
     if (owners.some((owner) => roles.includes(owner))) return { allowed: true };
     return {

@@ -1,12 +1,13 @@
 import * as z from 'zod';
 import {
   ACTION_KINDS,
-  PHASE_IDS,
+  PHASE_ID_PATTERN,
   type Phase,
   type PhaseId,
   type Playbook,
   ROLES,
   SIGNALS,
+  TASK_NEEDS,
   type Task,
 } from './types/playbook.js';
 
@@ -63,7 +64,7 @@ const t = (
   text: string,
   owners: Task['owners'],
   completion: Task['completion'],
-  extra: Partial<Pick<Task, 'scope' | 'stage'>> = {},
+  extra: Partial<Pick<Task, 'scope' | 'stage' | 'needs'>> = {},
 ): Task => ({ id, text, phase, owners, completion, scope: extra.scope ?? 'release', ...extra });
 
 const manual = { kind: 'manual' } as const;
@@ -186,7 +187,8 @@ const TASKS: readonly Task[] = [
     'Build packages for all versions to private PackageCloud package repository',
     ['packaging team'],
     auto('build-packages'),
-    { scope: 'each-version' },
+    // A version's packages are built as soon as that version's fix is merged, not when all are.
+    { scope: 'each-version', needs: 'fix-merged' },
   ),
   t('day-three', 'blog-post-cve', 'Write blog post with CVE number', ['security lead'], manual),
   t(
@@ -304,6 +306,9 @@ const dayTimeSchema = z.object({
   time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'time must be HH:mm in UTC'),
 });
 
+/** Schema of a phase id (playbook data). */
+export const phaseIdSchema = z.string().regex(PHASE_ID_PATTERN, 'phase id must be lower-case kebab-case');
+
 const completionSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('automated'), action: z.enum(ACTION_KINDS) }),
   z.object({ kind: z.literal('observed'), signal: z.enum(SIGNALS) }),
@@ -316,7 +321,7 @@ export const playbookSchema = z
     phases: z
       .array(
         z.object({
-          id: z.enum(PHASE_IDS),
+          id: phaseIdSchema,
           title: z.string().min(1),
           start: dayTimeSchema.nullable(),
           cutoff: dayTimeSchema,
@@ -328,11 +333,12 @@ export const playbookSchema = z
         z.object({
           id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'task id must be lower-case kebab-case'),
           text: z.string().min(1),
-          phase: z.enum(PHASE_IDS),
+          phase: phaseIdSchema,
           owners: z.array(z.enum(ROLES)).min(1),
           completion: completionSchema,
           scope: z.enum(['release', 'each-version', 'latest-version']).default('release'),
           stage: z.enum(['publish', 'disclose']).optional(),
+          needs: z.enum(TASK_NEEDS).optional(),
         }),
       )
       .min(1),
@@ -351,8 +357,14 @@ export const playbookSchema = z
         });
       }
     }
-    const order = pb.phases.map((p) => PHASE_IDS.indexOf(p.id));
-    if (order.some((v, i) => i > 0 && v <= (order[i - 1] ?? -1))) {
+    const phaseIds = pb.phases.map((p) => p.id);
+    // Only the first phase may open with the release; every later one opens at a time of the schedule.
+    const startsInOrder = pb.phases.every((phase, i) => {
+      const previous = pb.phases[i - 1]?.start;
+      if (i > 0 && phase.start === null) return false;
+      return !(phase.start && previous && minutesOf(phase.start) < minutesOf(previous));
+    });
+    if (new Set(phaseIds).size !== phaseIds.length || !startsInOrder) {
       ctx.addIssue({
         code: 'custom',
         path: ['phases'],
@@ -360,6 +372,11 @@ export const playbookSchema = z
       });
     }
   });
+
+function minutesOf(at: { readonly dayOffset: number; readonly time: string }): number {
+  const [h = 0, m = 0] = at.time.split(':').map(Number);
+  return at.dayOffset * 1440 + h * 60 + m;
+}
 
 /** Validates a team's playbook; throws a one-line error naming the first bad field. */
 export function parsePlaybook(input: unknown): Playbook {

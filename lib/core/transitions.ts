@@ -192,13 +192,24 @@ export function completeAutomatedTask(
 export function enterPhase(state: ReleaseState, phase: PhaseId, ctx: TransitionContext): Applied {
   if (state.phase === phase || state.status === 'aborted' || state.status === 'completed')
     return unchanged(state);
+  // Phases never go backwards, whatever is re-driven or restarted (issue #10).
+  const order = ctx.playbook.phases.map((p) => p.id);
+  if (order.indexOf(phase) < order.indexOf(state.phase)) return unchanged(state);
   const status = statusOnEntering(state.status, phase);
   const title = ctx.playbook.phases.find((p) => p.id === phase)?.title ?? phase;
   const at = isoOf(ctx.now);
+  // The phase's start gate timed out to get here: its token is spent, so nothing re-times it later.
+  const startGate = state.gates[`start:${phase}`];
+  const gates = startGate
+    ? {
+        ...state.gates,
+        [`start:${phase}`]: { status: 'open' as const, since: startGate.since, openedAt: at },
+      }
+    : state.gates;
   return settle(
     state,
     {
-      state: { ...state, phase, status },
+      state: { ...state, phase, status, gates },
       timeline: [{ at, kind: 'phase', summary: `entered ${title}` }],
       effects: [],
     },
@@ -214,9 +225,24 @@ function statusOnEntering(status: ReleaseStatus, phase: PhaseId): ReleaseStatus 
   return status === 'planning' || status === 'scheduled' ? 'running' : status;
 }
 
+/** The life of a release in order; `aborted` can come at any point. */
+const STATUS_ORDER: readonly ReleaseStatus[] = [
+  'planning',
+  'scheduled',
+  'running',
+  'publishing',
+  'disclosing',
+  'afterwards',
+  'completed',
+];
+
 /** Sets the release status (publishing, disclosing, completed, ...); an aborted or completed release stays so. */
 export function setStatus(state: ReleaseState, status: ReleaseStatus, ctx: TransitionContext): Applied {
   if (state.status === status || state.status === 'aborted' || state.status === 'completed') {
+    return unchanged(state);
+  }
+  // A status never goes back: disclosure finishing after Afterwards started leaves it in Afterwards.
+  if (status !== 'aborted' && STATUS_ORDER.indexOf(status) < STATUS_ORDER.indexOf(state.status)) {
     return unchanged(state);
   }
   const at = isoOf(ctx.now);

@@ -14,16 +14,13 @@ import {
  * timeouts the state machine reads, and the errors its Retry/Catch match by name.
  */
 
-/** Where each phase sits in {@link ScheduleResponse.phases}; the ASL's Wait states read these keys. */
-export const SCHEDULE_KEYS: Readonly<Record<PhaseId, ScheduleKey>> = {
-  'first-steps': 'firstSteps',
-  'day-one': 'dayOne',
-  'day-two': 'dayTwo',
-  'day-three': 'dayThree',
-  'day-four-noon': 'dayFourNoon',
-  'day-four-end': 'dayFourEnd',
-  afterwards: 'afterwards',
-};
+/**
+ * Where a phase sits in {@link ScheduleResponse.phases}: its id in camelCase (`day-two` → `dayTwo`);
+ * the ASL's Wait states read these keys.
+ */
+export function scheduleKey(phase: PhaseId): ScheduleKey {
+  return phase.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
 
 /** Owners are reminded this long before a cutoff (DESIGN.md §7). */
 export const REMINDER_LEAD_HOURS = 2;
@@ -36,6 +33,16 @@ export function phaseGate(phase: PhaseId): GateId {
   return `phase:${phase}`;
 }
 
+/** The gate a phase's branch waits on until the phase starts (it times out at the start; it never holds). */
+export function startGate(phase: PhaseId): GateId {
+  return `start:${phase}`;
+}
+
+/** The gate a version's dependent work waits on: that version's security fix merged. */
+export function mergedGate(version: string): GateId {
+  return `merged:${version}`;
+}
+
 /** The gate of a pipeline secrel started for a task (and version): `pipeline:build-packages@17.5`. */
 export function pipelineGate(task: string, version?: string): GateId {
   return version ? `pipeline:${task}@${version}` : `pipeline:${task}`;
@@ -45,12 +52,21 @@ export function pipelineGate(task: string, version?: string): GateId {
 export type ParsedGate =
   | { readonly kind: 'schedule-confirmed' | 'publish' | 'disclose' }
   | { readonly kind: 'phase'; readonly phase: PhaseId }
+  | { readonly kind: 'merged'; readonly version: string }
+  | { readonly kind: 'start'; readonly phase: PhaseId }
+  | { readonly kind: 'recover'; readonly taskKey: string; readonly task: string }
   | { readonly kind: 'pipeline'; readonly taskKey: string; readonly task: string; readonly version?: string };
 
 /** Takes a gate id apart (ids are validated by `gateIdSchema` before they get here). */
 export function parseGate(gate: GateId): ParsedGate {
   if (gate === 'schedule-confirmed' || gate === 'publish' || gate === 'disclose') return { kind: gate };
-  if (gate.startsWith('phase:')) return { kind: 'phase', phase: gate.slice('phase:'.length) as PhaseId };
+  if (gate.startsWith('phase:')) return { kind: 'phase', phase: gate.slice('phase:'.length) };
+  if (gate.startsWith('recover:')) {
+    const taskKey = gate.slice('recover:'.length);
+    return { kind: 'recover', taskKey, task: taskKey.split('@')[0] ?? taskKey };
+  }
+  if (gate.startsWith('start:')) return { kind: 'start', phase: gate.slice('start:'.length) };
+  if (gate.startsWith('merged:')) return { kind: 'merged', version: gate.slice('merged:'.length) };
   const taskKey = gate.slice('pipeline:'.length);
   const [task = taskKey, version] = taskKey.split('@');
   return version ? { kind: 'pipeline', taskKey, task, version } : { kind: 'pipeline', taskKey, task };

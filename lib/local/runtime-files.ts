@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import * as z from 'zod';
@@ -67,5 +67,8 @@ export function readClockPosition(dataDir: string): DateTime | undefined {
 /** Records where the release clock stands, for the next start. */
 export function writeClockPosition(dataDir: string, releaseNow: DateTime): void {
   ensureDataDir(dataDir);
-  writeFileSync(join(dataDir, CLOCK_FILE), `${JSON.stringify({ releaseNow: releaseNow.toUTC().toISO() })}\n`);
+  // Written aside and renamed: a kill -9 mid-write leaves the previous position, never a torn file.
+  const file = join(dataDir, CLOCK_FILE);
+  writeFileSync(`${file}.tmp`, `${JSON.stringify({ releaseNow: releaseNow.toUTC().toISO() })}\n`);
+  renameSync(`${file}.tmp`, file);
 }

@@ -36,6 +36,9 @@ import { ensureDataDir, readClockPosition, webhookSecretFor, writeClockPosition 
 /** Table name local mode uses in its own DynamoDB Local. */
 export const LOCAL_TABLE_NAME = 'secrel-releases';
 
+/** Real delays before re-driving a failed execution, one per consecutive failure (about 10 min in all). */
+const REDRIVE_AFTER_MS: readonly number[] = [1_000, 2_000, 5_000, 10_000, 30_000, 60_000, 120_000, 300_000];
+
 /** Statuses of a release that is over: nothing to resume. */
 const FINISHED: readonly ReleaseStatus[] = ['completed', 'aborted'];
 
@@ -136,6 +139,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     };
     const workflow = new LocalWorkflow({
       clock,
+      // An execution that still fails after its retries (storage down for minutes) is re-driven.
+      redriveFailedAfterMs: REDRIVE_AFTER_MS,
       handlers: {
         actions: (request) => runStep(ready(), request),
         gate: async (request) => {
@@ -190,11 +195,26 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       }
     }
 
+    // The release clock survives a kill -9: its position is written at least every half minute of release time.
+    const persistClock = setInterval(
+      () => {
+        try {
+          writeClockPosition(dataDir, clock.now());
+        } catch {
+          // A full disk costs the resume point only; the next tick tries again.
+        }
+      },
+      Math.min(1_000, Math.max(2, Math.floor(30_000 / clock.speed))),
+    );
+    persistClock.unref();
+
     let stopping: Promise<void> | undefined;
     const stop = (): Promise<void> => {
       const listening = server;
+      clearInterval(persistClock);
       stopping ??= (async () => {
         await listening?.close().catch(() => undefined);
+        workflow.cancelRedrives();
         for (const view of workflow.list()) {
           if (view.status === 'running') await workflow.stop(view.releaseId, 'local mode stopping');
         }

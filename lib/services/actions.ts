@@ -1,6 +1,8 @@
 import type { ActionRequest, StepResponses } from '../core/types/workflow.js';
 import { runAction } from './actions/automated.js';
+import { completeRelease } from './actions/complete.js';
 import { askOwners, escalate, publishFailed, remind, tellOwners } from './actions/notices.js';
+import { stepFailed } from './actions/recovery.js';
 import { readDeadlines, readSchedule } from './actions/schedule.js';
 import { isStepError, toStepError } from './actions/step-errors.js';
 import type { RuntimeDeps } from './runtime-deps.js';
@@ -54,5 +56,9 @@ async function dispatch(
       return askOwners(deps, request.releaseId, request.task);
     case 'publish-failed':
       return publishFailed(deps, request.releaseId, request.error);
+    case 'complete':
+      return completeRelease(deps, request.releaseId);
+    case 'step-failed':
+      return stepFailed(deps, request.releaseId, request.task, request.error);
   }
 }

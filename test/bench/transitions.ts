@@ -35,6 +35,7 @@ const stateSchema = z.looseObject({
   Branches: z.array(z.looseObject({ States: z.record(z.string(), z.unknown()) })).optional(),
   ItemProcessor: z.looseObject({ States: z.record(z.string(), z.unknown()) }).optional(),
   Iterator: z.looseObject({ States: z.record(z.string(), z.unknown()) }).optional(),
+  Parameters: z.looseObject({ Payload: z.record(z.string(), z.unknown()).optional() }).optional(),
 });
 type AslState = z.infer<typeof stateSchema>;
 
@@ -59,10 +60,21 @@ function isGate(state: AslState): boolean {
   return state.Type === 'Task' && (state.Resource ?? '').endsWith('.waitForTaskToken');
 }
 
-/** The states of a wait's loop: the gate, its Catch handlers, and the gates they lead back to. */
+/** The gate id a gate or step state is about (literal or per-version format). */
+function gateIdOf(state: AslState | undefined): unknown {
+  const payload = state?.Parameters?.Payload ?? {};
+  return payload.gate ?? payload['gate.$'];
+}
+
+/**
+ * The states of a wait's loop: the gate, its Catch handlers that lead back to a wait on the same
+ * gate (reminder, escalation, re-timing), and those waits. A Catch that leaves the loop (a phase
+ * start's timeout leading to the phase's work) ends the wait instead.
+ */
 function loopOf(name: string, states: ReadonlyMap<string, { state: AslState }>): Set<string> {
   const loop = new Set([name]);
   const queue = [name];
+  const gate = gateIdOf(states.get(name)?.state);
   for (let next = queue.pop(); next !== undefined; next = queue.pop()) {
     const state = states.get(next)?.state;
     if (!state) continue;
@@ -70,7 +82,7 @@ function loopOf(name: string, states: ReadonlyMap<string, { state: AslState }>):
     if (!isGate(state) && state.Type === 'Task' && state.Next) targets.push(state.Next);
     for (const target of targets) {
       const t = states.get(target)?.state;
-      if (!t || loop.has(target) || t.Type !== 'Task') continue;
+      if (!t || loop.has(target) || t.Type !== 'Task' || gateIdOf(t) !== gate) continue;
       loop.add(target);
       queue.push(target);
     }

@@ -113,13 +113,15 @@ describe('rejecting commands with a clear one-line reason', () => {
     expect(rejection('/secrel start')).toContain('YYYY-MM-DD');
   });
 
-  it(`rejects slip hours that are not a whole number from 1 to ${MAX_SLIP_HOURS}`, () => {
-    expect(rejection('/secrel slip 0')).toContain('from 1 to 72');
-    expect(rejection('/secrel slip 73')).toContain('from 1 to 72');
+  it(`rejects slip hours that are not a whole number from -${MAX_SLIP_HOURS} to ${MAX_SLIP_HOURS}, or 0`, () => {
+    expect(rejection('/secrel slip 0')).toContain('not 0');
+    expect(rejection('/secrel slip 73')).toContain('from -72 to 72');
+    expect(rejection('/secrel slip -73')).toContain('from -72 to 72');
     expect(rejection('/secrel slip 1.5')).toContain('whole hours');
-    expect(rejection('/secrel slip -4')).toContain('whole hours');
+    expect(rejection('/secrel slip --4')).toContain('whole hours');
     expect(rejection('/secrel slip')).toContain('whole hours');
     expect(parse('/secrel slip 72')).toEqual({ name: 'slip', hours: 72 });
+    expect(parse('/secrel slip -12')).toEqual({ name: 'slip', hours: -12 });
   });
 
   it('rejects waive and abort without a reason', () => {

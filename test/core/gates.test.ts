@@ -53,7 +53,9 @@ describe('gate ids', () => {
     expect(parseGateId('publish')).toBe('publish');
     expect(parseGateId('phase:day-two')).toBe('phase:day-two');
     expect(parseGateId('pipeline:build-packages@17.5')).toBe('pipeline:build-packages@17.5');
-    expect(parseGateId('phase:day-five')).toBeUndefined();
+    expect(parseGateId('phase:Day five')).toBeUndefined();
+    expect(parseGateId('merged:17.5')).toBe('merged:17.5');
+    expect(parseGateId('merged:main')).toBeUndefined();
     expect(parseGateId('pipeline:')).toBeUndefined();
     expect(parseGateId('launch')).toBeUndefined();
   });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { apply } from '../../lib/core/release.js';
+import { enterPhase } from '../../lib/core/transitions.js';
 import type { ReleaseState } from '../../lib/core/types/release.js';
 import {
   at,
@@ -43,7 +44,7 @@ describe('/secrel commands on the release', () => {
     const release = scheduledRelease();
     const result = command(release, '/secrel slip 100');
     expect(steering(result.state)).toEqual(steering(release));
-    expect(replies(result)).toEqual(['secrel: slip hours must be from 1 to 72, got 100']);
+    expect(replies(result)).toEqual(['secrel: slip hours must be from -72 to 72, not 0, got 100']);
   });
 
   it('answers every command of a comment, each with its own reply', () => {
@@ -199,6 +200,83 @@ describe('versions, start and slip', () => {
   });
 });
 
+describe('re-timing a running schedule (issue #10)', () => {
+  const waiting = (token: string) => ({ status: 'waiting' as const, token, since: at(1) });
+
+  it('fails every timed gate the machine waits on with Schedule.Moved on a slip, and leaves a version fix gate alone', () => {
+    const release: ReleaseState = {
+      ...scheduledRelease(),
+      gates: {
+        'phase:first-steps': waiting('t-phase'),
+        'start:day-one': waiting('t-start'),
+        'merged:17.5': waiting('t-merged'),
+        'schedule-confirmed': { status: 'open', since: at(1), openedAt: at(2) },
+      },
+    };
+    const result = command(release, '/secrel slip 24', PEOPLE.manager);
+    const moved = result.effects.filter((e) => e.type === 'fail-gate');
+    expect(moved.map((e) => (e.type === 'fail-gate' ? [e.gate, e.token, e.error] : []))).toEqual([
+      ['phase:first-steps', 't-phase', 'Schedule.Moved'],
+      ['start:day-one', 't-start', 'Schedule.Moved'],
+    ]);
+    // The re-timed gates wait for the token of their next wait; the others are untouched.
+    expect(result.state.gates['phase:first-steps']?.token).toBeUndefined();
+    expect(result.state.gates['merged:17.5']?.token).toBe('t-merged');
+    expect(result.state.gates['schedule-confirmed']?.status).toBe('open');
+  });
+
+  it('moves earlier with a negative slip, but never so far that a cutoff still ahead lands in the past', () => {
+    // Commands run at 2026-11-30 09:05 UTC; First steps end at Day one 00:00, 14 h 55 min later.
+    const earlier = command(scheduledRelease(), '/secrel slip -14', PEOPLE.manager);
+    expect(earlier.state.slipHours).toBe(-14);
+    expect(replies(earlier)[0]).toContain('14 h earlier');
+    const tooFar = command(scheduledRelease(), '/secrel slip -15', PEOPLE.manager);
+    expect(tooFar.state.slipHours).toBe(0);
+    expect(replies(tooFar)[0]).toContain('at most 14 h earlier');
+  });
+
+  it('re-times what waits when a new /secrel start moves Day one before the release runs', () => {
+    const release: ReleaseState = { ...scheduledRelease(), gates: { 'start:day-one': waiting('t-start') } };
+    const result = command(release, '/secrel start 2026-12-03');
+    expect(result.effects.filter((e) => e.type === 'fail-gate')).toHaveLength(1);
+    expect(result.state.dayOne).toBe('2026-12-03');
+  });
+});
+
+describe('/secrel retry, and done by hand, for a step that failed for good (issue #10)', () => {
+  const failed = (): ReleaseState => ({
+    ...scheduledRelease(),
+    gates: { 'recover:draft-mr': { status: 'waiting', token: 't-recover', since: at(1) } },
+  });
+
+  it('runs the step again: the recovery gate fails with Step.Retry and gives up its token', () => {
+    const result = command(failed(), '/secrel retry draft-mr', PEOPLE.manager);
+    expect(result.effects.filter((e) => e.type === 'fail-gate')).toEqual([
+      expect.objectContaining({ gate: 'recover:draft-mr', token: 't-recover', error: 'Step.Retry' }),
+    ]);
+    expect(result.state.gates['recover:draft-mr']?.token).toBeUndefined();
+    expect(replies(result)[0]).toContain('draft-mr runs again');
+  });
+
+  it('refuses a retry of a step that has not failed, and a retry by someone without a say', () => {
+    expect(replies(command(scheduledRelease(), '/secrel retry draft-mr', PEOPLE.manager))[0]).toContain(
+      'has not failed',
+    );
+    const stranger = command(failed(), '/secrel retry draft-mr', PEOPLE.stranger);
+    expect(stranger.effects.filter((e) => e.type === 'fail-gate')).toEqual([]);
+  });
+
+  it('accepts done by hand for an automated step only once it failed', () => {
+    expect(replies(command(scheduledRelease(), '/secrel done draft-mr', PEOPLE.manager))[0]).toContain(
+      'secrel performs draft-mr itself',
+    );
+    const done = command(failed(), '/secrel done draft-mr', PEOPLE.manager);
+    expect(done.state.tasks['draft-mr']?.status).toBe('done');
+    // The recovery gate holds now: the machine goes on where the step would have.
+    expect(done.effects.some((e) => e.type === 'open-gate' && e.gate === 'recover:draft-mr')).toBe(true);
+  });
+});
+
 describe('mr and abort', () => {
   it('links an MR of another configured project by its path', () => {
     const result = command(scheduledRelease(), '/secrel mr acme/product-ee!12', PEOPLE.manager);
@@ -229,5 +307,20 @@ describe('/secrel status', () => {
     const reply = replies(command(scheduledRelease(), '/secrel status', PEOPLE.packager))[0] ?? '';
     expect(reply).toContain('### Security release 42-77: scheduled, First steps');
     expect(reply).toContain('#### Open tasks');
+  });
+});
+
+describe('entering a phase (issue #10)', () => {
+  it('spends the phase start gate and never goes back to an earlier phase', () => {
+    const release: ReleaseState = {
+      ...scheduledRelease(),
+      phase: 'day-two',
+      gates: { 'start:day-three': { status: 'waiting', token: 't-start', since: at(1) } },
+    };
+    const entered = enterPhase(release, 'day-three', ctxAt(10));
+    expect(entered.state.phase).toBe('day-three');
+    expect(entered.state.gates['start:day-three']).toMatchObject({ status: 'open' });
+    expect(entered.state.gates['start:day-three']?.token).toBeUndefined();
+    expect(enterPhase(entered.state, 'day-one', ctxAt(11)).state.phase).toBe('day-three');
   });
 });

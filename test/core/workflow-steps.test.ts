@@ -12,7 +12,7 @@ import {
   parseGate,
   phaseGate,
   pipelineGate,
-  SCHEDULE_KEYS,
+  scheduleKey,
   timeoutSeconds,
   toStepTimestamp,
 } from '../../lib/core/workflow-steps.js';
@@ -36,7 +36,7 @@ describe('the step protocol', () => {
       actionRequestSchema.safeParse({ releaseId: '42-7', step: 'action', task: 'publish-blog' }).success,
     ).toBe(false);
     expect(
-      actionRequestSchema.safeParse({ releaseId: '42-7', step: 'tell-owners', phase: 'day-five' }).success,
+      actionRequestSchema.safeParse({ releaseId: '42-7', step: 'tell-owners', phase: 'Day five' }).success,
     ).toBe(false);
     expect(actionRequestSchema.safeParse({ releaseId: 'x', step: 'schedule' }).success).toBe(false);
     expect(gateRequestSchema.safeParse({ releaseId: '42-7', gate: 'publish', token: '' }).success).toBe(
@@ -51,10 +51,18 @@ describe('the step protocol', () => {
       'disclose',
       'phase:day-four-noon',
       'pipeline:build-packages@17.5',
+      'phase:day-two-review',
+      'merged:17.5',
     ]) {
       expect(gateIdSchema.safeParse(gate).success, gate).toBe(true);
     }
-    for (const gate of ['phase:day-five', 'pipeline:', 'pipeline:Build packages', 'open-sesame']) {
+    for (const gate of [
+      'phase:Day five',
+      'merged:main',
+      'pipeline:',
+      'pipeline:Build packages',
+      'open-sesame',
+    ]) {
       expect(gateIdSchema.safeParse(gate).success, gate).toBe(false);
     }
   });
@@ -78,8 +86,11 @@ describe('the step protocol', () => {
   });
 
   it('has a schedule key for every phase, usable in a JSONPath without brackets', () => {
-    expect(Object.keys(SCHEDULE_KEYS)).toEqual([...PHASE_IDS]);
-    for (const key of Object.values(SCHEDULE_KEYS)) expect(key).toMatch(/^[a-zA-Z]+$/);
+    const keys = [...PHASE_IDS, 'day-two-review', 'step-2b'].map(scheduleKey);
+    expect(keys.slice(0, 2)).toEqual(['firstSteps', 'dayOne']);
+    expect(keys.at(-2)).toBe('dayTwoReview');
+    for (const key of keys) expect(key).toMatch(/^[a-zA-Z][a-zA-Z0-9]*$/);
+    expect(new Set(keys).size).toBe(keys.length);
   });
 });
 

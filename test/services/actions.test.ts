@@ -195,19 +195,37 @@ describe('owners hear once per phase start, reminder and escalation', () => {
     expect((await world.deps.store.get(RELEASE))?.phase).toBe('day-one');
   });
 
-  it('escalates a missed cutoff once and asks again at the next cutoff', async () => {
+  it('tells a phase’s owners what earlier phases left open, and answers the phase gate timing', async () => {
+    await world.seed();
+    world.at('2026-12-02T00:00:10Z');
+    const timing = await runStep(world.deps, { releaseId: RELEASE, step: 'tell-owners', phase: 'day-two' });
+    expect(timing.cutoff).toBe('2026-12-02T23:59:00Z');
+    expect(timing.secondsToReminder).toBeLessThan(timing.secondsToCutoff);
+    const body = world.gitlab.notes[0]?.body ?? '';
+    expect(body).toContain('### Day two has started');
+    expect(body).toContain('Still open from earlier phases');
+    expect(body).toContain('`merge-patches`');
+  });
+
+  it('escalates a missed cutoff once, naming that cutoff, and again every four hours', async () => {
     await world.seed();
     world.at('2026-12-02T23:59:30Z');
     const timing = await runStep(world.deps, { releaseId: RELEASE, step: 'escalate', gate: 'phase:day-two' });
     await runStep(world.deps, { releaseId: RELEASE, step: 'escalate', gate: 'phase:day-two' });
-    expect(timing.cutoff).toBe('2026-12-03T23:59:00Z');
+    expect(timing.cutoff).toBe('2026-12-03T03:59:00Z');
     expect(world.gitlab.notes).toHaveLength(1);
     const mentions = world.gitlab.notes[0]?.body.split('\n')[2] ?? '';
     expect(mentions).toContain('@sec-lead');
     expect(mentions).toContain('@rm');
-    world.at('2026-12-03T23:59:10Z');
-    await runStep(world.deps, { releaseId: RELEASE, step: 'escalate', gate: 'phase:day-two' });
+    world.at('2026-12-03T03:59:10Z');
+    const later = await runStep(world.deps, { releaseId: RELEASE, step: 'escalate', gate: 'phase:day-two' });
+    expect(later.cutoff).toBe('2026-12-03T07:59:00Z');
     expect(world.gitlab.notes).toHaveLength(2);
+    // Day two's cutoff, not the moment of the escalation nor a later phase's cutoff (issue #10, deviation 1).
+    for (const note of world.gitlab.notes) {
+      expect(note.body).toContain('2026-12-02 23:59 UTC');
+      expect(note.body).not.toContain('2026-12-03 23:59 UTC');
+    }
   });
 
   it('answers the schedule from the stored Day one and slip', async () => {
@@ -215,7 +233,7 @@ describe('owners hear once per phase start, reminder and escalation', () => {
     const schedule = await runStep(world.deps, { releaseId: RELEASE, step: 'schedule' });
     expect(schedule.versions).toEqual(['17.5', '17.4']);
     expect(schedule.phases.dayOne).toEqual({ start: '2026-12-01T06:00:00Z', cutoff: '2026-12-02T05:59:00Z' });
-    expect(schedule.phases.dayFourEnd.cutoff).toBe('2026-12-05T05:59:00Z');
+    expect(schedule.phases.dayFourEnd?.cutoff).toBe('2026-12-05T05:59:00Z');
   });
 });
 

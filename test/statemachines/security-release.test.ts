@@ -5,9 +5,16 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_PLAYBOOK } from '../../lib/core/playbook.js';
 import { PHASE_IDS } from '../../lib/core/types/playbook.js';
 import { actionRequestSchema, gateIdSchema } from '../../lib/core/types/workflow.js';
-import { SCHEDULE_KEYS } from '../../lib/core/workflow-steps.js';
 import { placeholder } from '../../lib/local/engine/definition.js';
-import { ASL_PATH, type AslState, allStates, reachable, readAsl, readMachine } from './asl.js';
+import {
+  ASL_PATH,
+  type AslState,
+  allStates,
+  nestedMachines,
+  reachable,
+  readAsl,
+  readMachine,
+} from './asl.js';
 
 const machine = readMachine();
 const states = allStates(machine);
@@ -20,7 +27,8 @@ const isAction = (s: AslState) => s.Resource === 'arn:aws:states:::lambda:invoke
 const payloadOf = (s: AslState) => s.Parameters?.Payload ?? {};
 const gateOf = (s: AslState) => payloadOf(s).gate ?? payloadOf(s)['gate.$'];
 const statesWhere = (test: (s: AslState) => boolean) => entries.filter(([, s]) => test(s)).map(([n]) => n);
-const actionTask = (s: AslState) => (isAction(s) ? payloadOf(s).task : undefined);
+const actionTask = (s: AslState) =>
+  isAction(s) && payloadOf(s).step === 'action' ? payloadOf(s).task : undefined;
 const stepOf = (s: AslState) => (isAction(s) ? payloadOf(s).step : undefined);
 
 /** Sample values for the paths a payload reads, to check each payload against the protocol. */
@@ -38,6 +46,7 @@ function samplePayload(payload: Record<string, unknown>): Record<string, unknown
     else if (field === 'releaseId') sample[field] = '42-7';
     else if (field === 'version') sample[field] = '17.5';
     else if (field === 'error') sample[field] = 'Action.Failed';
+    else if (field === 'gate' && text.includes("'merged:{}'")) sample[field] = 'merged:17.5';
     else if (field === 'token') sample[field] = 'token';
     else throw new Error(`no sample for ${key}`);
   }
@@ -58,18 +67,37 @@ describe('statemachines/security-release.asl.json', () => {
     expect(text).toContain('"QueryLanguage": "JSONPath"');
   });
 
-  it('names every state after a heading of the process, in process order', () => {
+  it('names every state after a heading of the process, and runs the phases in process order', () => {
     for (const name of states.keys()) {
       expect(
         TITLES.some((title) => name.startsWith(`${title}: `)),
         name,
       ).toBe(true);
     }
-    const topLevel = Object.keys(machine.States).map((name) =>
-      TITLES.findIndex((t) => name.startsWith(`${t}: `)),
+    const clock = states.get('First steps: run every phase on its clock');
+    expect(clock?.Type).toBe('Parallel');
+    const branchPhases = nestedMachines(clock ?? { Type: 'Pass' }).map((branch) =>
+      TITLES.findIndex((t) => branch.StartAt.startsWith(`${t}: `)),
     );
-    expect(topLevel).toEqual([...topLevel].sort((a, b) => a - b));
-    expect(new Set(topLevel).size).toBe(TITLES.length);
+    expect(branchPhases).toEqual(TITLES.map((_, i) => i));
+  });
+
+  it('starts every phase on its clock: no closed gate of another phase holds back its owners notice', () => {
+    const waits = new Set(
+      entries.filter(([, s]) => isGate(s) && String(gateOf(s)).startsWith('phase:')).map(([n]) => n),
+    );
+    const reached = reachable(machine, machine.StartAt, waits);
+    for (const title of TITLES) expect(reached.has(`${title}: tell owners`), title).toBe(true);
+  });
+
+  it("builds a version's packages once that version's fix is merged, not when every version's is", () => {
+    const map = states.get('Day three: build packages for each version');
+    const [items] = nestedMachines(map ?? { Type: 'Pass' });
+    const first = items?.States[items.StartAt];
+    expect(first && gateOf(first)).toBe("States.Format('merged:{}', $.version)");
+    expect(first?.Next).toBe('Day three: build packages');
+    const blocked = new Set(['Day three: fix merged before build packages?']);
+    expect(reachable(machine, machine.StartAt, blocked).has('Day three: build packages')).toBe(false);
   });
 
   it('calls only the actions and gate functions, through the two substitutions the CDK app provides', () => {
@@ -100,27 +128,27 @@ describe('statemachines/security-release.asl.json', () => {
     }
   });
 
-  it('waits with TimestampPath only, for every phase that has a start, then re-reads the schedule', () => {
-    const waits = entries.filter(([, s]) => s.Type === 'Wait');
-    for (const [name, state] of waits) {
-      expect(state.TimestampPath, name).toMatch(/^\$\.schedule\.phases\.[a-zA-Z]+\.start$/);
-      expect(
-        ['Seconds', 'SecondsPath', 'Timestamp'].filter((k) => k in state),
-        name,
-      ).toEqual([]);
-      const next = states.get(state.Next ?? '');
-      expect(stepOf(next ?? { Type: 'Pass' }), name).toBe('schedule');
-    }
+  it('waits for every phase that has a start on a start gate timed to it, which a slip re-times', () => {
+    expect(entries.filter(([, s]) => s.Type === 'Wait')).toEqual([]);
     for (const phase of DEFAULT_PLAYBOOK.phases.filter((p) => p.start !== null)) {
       const wait = states.get(`${phase.title}: wait for start`);
-      expect(wait?.TimestampPath).toBe(`$.schedule.phases.${SCHEDULE_KEYS[phase.id]}.start`);
-      const moved = states.get(`${phase.title}: start moved?`);
-      expect(moved?.Choices?.[0]?.Next).toBe(`${phase.title}: wait for start`);
+      expect(wait && isGate(wait), phase.id).toBe(true);
+      expect(wait && gateOf(wait)).toBe(`start:${phase.id}`);
+      expect(wait?.TimeoutSecondsPath).toBe('$.timing.secondsToCutoff');
+      const onTimeout = wait?.Catch?.find((c) => c.ErrorEquals.includes('States.Timeout'));
+      const next = states.get(onTimeout?.Next ?? '');
+      expect(next && stepOf(next), phase.id).toMatch(/^(tell-owners|schedule)$/);
+      const compute = states.get(`${phase.title}: compute start`);
+      expect(compute && stepOf(compute)).toBe('deadlines');
+      expect(compute?.Next).toBe(`${phase.title}: wait for start`);
     }
   });
 
   it('gives every gate a task token, a timeout to its cutoff, and a States.Timeout catch that escalates and waits again', () => {
-    const gates = entries.filter(([, s]) => isGate(s));
+    const gates = entries.filter(
+      ([, s]) =>
+        isGate(s) && !String(gateOf(s)).includes("'merged:") && !String(gateOf(s)).startsWith('start:'),
+    );
     expect(gates.length).toBeGreaterThan(10);
     for (const [name, gate] of gates) {
       expect(payloadOf(gate)['token.$'], name).toBe('$$.Task.Token');
@@ -136,6 +164,22 @@ describe('statemachines/security-release.asl.json', () => {
       expect(back && isGate(back) && gateOf(back) === gateOf(gate), name).toBe(true);
       expect(handler?.ResultPath, name).toBe('$.timing');
     }
+  });
+
+  it('re-times every waiting gate when the schedule moves: Schedule.Moved re-reads its timing and waits again', () => {
+    for (const [name, gate] of entries.filter(([, s]) => isGate(s) && s.TimeoutSecondsPath)) {
+      const onMove = gate.Catch?.find((c) => c.ErrorEquals.includes('Schedule.Moved'));
+      const handler = states.get(onMove?.Next ?? '');
+      expect(handler && stepOf(handler), name).toBe('deadlines');
+      expect(handler && gateOf(handler), name).toEqual(gateOf(gate));
+      const back = states.get(handler?.Next ?? '');
+      expect(back && isGate(back) && gateOf(back) === gateOf(gate), name).toBe(true);
+    }
+  });
+
+  it('waits without a timeout only for a version fix, which the gate of its own phase escalates', () => {
+    const quiet = entries.filter(([, s]) => isGate(s) && !s.TimeoutSecondsPath);
+    expect(quiet.map(([, s]) => gateOf(s))).toEqual(["States.Format('merged:{}', $.version)"]);
   });
 
   it('waits on the gates the release core evaluates: schedule, every phase, publish, disclose and its pipelines', () => {
@@ -189,6 +233,36 @@ describe('statemachines/security-release.asl.json', () => {
     expect(disclosing.filter((n) => withoutGate.has(n))).toEqual([]);
     const afterPublish = reachable(machine, `${D4}: publish`, new Set([`${D4}: compute disclosure cutoff`]));
     expect(disclosing.filter((n) => afterPublish.has(n))).toEqual([]);
+  });
+
+  it('catches a step that fails for good outside publication: one notice, then retry, done or waive', () => {
+    const actions = entries.filter(([, s]) => isAction(s) && stepOf(s) === 'action');
+    for (const [name, state] of actions) {
+      const publishing = [
+        'publish-packages',
+        'publish-docker',
+        'publish-code',
+        'update-githost',
+        'add-version-entries',
+      ];
+      const onFailure = state.Catch?.find((c) => c.ErrorEquals.includes('Action.Failed'));
+      if (publishing.includes(String(actionTask(state)))) {
+        // Only a failed publication stops the release, before any disclosure.
+        expect(onFailure, name).toBeUndefined();
+        continue;
+      }
+      const told = states.get(onFailure?.Next ?? '');
+      expect(told && stepOf(told), name).toBe('step-failed');
+      const wait = states.get(told?.Next ?? '');
+      expect(wait && isGate(wait) && String(gateOf(wait)).includes('recover:'), name).toBe(true);
+      const retry = wait?.Catch?.find((c) => c.ErrorEquals.includes('Step.Retry'));
+      expect(retry?.Next, name).toBe(name);
+      // Done or waived by hand: the release goes on where the action would have.
+      const after = state.Next ?? (state.End ? 'end' : '');
+      const pipelineWait = states.get(after);
+      const goesOn = wait?.Next ?? (wait?.End ? 'end' : '');
+      expect(pipelineWait && isGate(pipelineWait) ? (pipelineWait.Next ?? 'end') : after, name).toBe(goesOn);
+    }
   });
 
   it('ends a failed publication in a Fail state, after telling the release managers, with no disclosure on the way', () => {

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ACTION_KINDS, PHASE_IDS } from '../../core/types/playbook.js';
+import { ACTION_KINDS, PHASE_ID_PATTERN } from '../../core/types/playbook.js';
 import type { ActionRecord, ReleaseState, TimelineEntry } from '../../core/types/release.js';
 import { type ItemKey, STATE_SK } from './table-layout.js';
 
@@ -74,7 +74,7 @@ const releaseStateSchema = z.looseObject({
   dayOne: z.string().optional(),
   slipHours: z.number(),
   versions: z.array(z.string()),
-  phase: z.enum(PHASE_IDS),
+  phase: z.string().regex(PHASE_ID_PATTERN),
   tasks: z.record(z.string(), taskStateSchema),
   mergeRequests: z.record(z.string(), mergeRequestSchema),
   pipelines: z.record(z.string(), pipelineSchema),

@@ -44,6 +44,8 @@ export interface PhaseStartInput {
   /** The phase's cutoff; absent in First steps before Day one is set. */
   readonly cutoff?: DateTime;
   readonly tasks: readonly OwnedTask[];
+  /** Tasks of earlier phases still neither done nor waived; their owners hear about them again. */
+  readonly leftOpen?: readonly OwnedTask[];
   readonly roles: RoleMap;
 }
 
@@ -61,8 +63,19 @@ export function phaseStartComment(input: PhaseStartInput): string {
       : `Nothing is due ${by}.`,
     '',
     ...input.tasks.map((task) => taskLine(task, input.roles)),
+    ...leftOpenLines(input.leftOpen ?? [], input.roles),
   ];
   return lines.join('\n');
+}
+
+function leftOpenLines(open: readonly OwnedTask[], roles: RoleMap): string[] {
+  if (open.length === 0) return [];
+  return [
+    '',
+    `Still open from earlier phases (${mention(roles, ownersOf(open))}):`,
+    '',
+    ...open.map((task) => taskLine(task, roles)),
+  ];
 }
 
 /** Input of {@link reminderComment}. */

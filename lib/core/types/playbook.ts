@@ -15,7 +15,7 @@ export const ROLES = [
 ] as const;
 export type Role = (typeof ROLES)[number];
 
-/** Phases in the order the seed lists them. */
+/** The seed's phases, in the order it lists them (a team playbook may name others). */
 export const PHASE_IDS = [
   'first-steps',
   'day-one',
@@ -25,7 +25,21 @@ export const PHASE_IDS = [
   'day-four-end',
   'afterwards',
 ] as const;
-export type PhaseId = (typeof PHASE_IDS)[number];
+/**
+ * A phase id is playbook data: lower-case kebab-case (`day-two`, or a team's `day-two-review`).
+ * Code never switches on the seed's ids for the flow; the ASL builder reads them from the playbook.
+ */
+export type PhaseId = string;
+
+/** Shape of a phase id: lower-case kebab-case, so gate ids and state names stay readable. */
+export const PHASE_ID_PATTERN = /^[a-z][a-z0-9-]*$/;
+
+/**
+ * What an automated task waits for besides its phase start (playbook data, read by the ASL
+ * builder): `fix-merged` = the security fix for the task's version is merged (per version).
+ */
+export const TASK_NEEDS = ['fix-merged'] as const;
+export type TaskNeed = (typeof TASK_NEEDS)[number];
 
 /** A UTC moment relative to Day one: `dayOffset` 0 is Day one, `time` is `HH:mm` UTC. */
 export interface DayTime {
@@ -106,6 +120,8 @@ export interface Task {
   readonly completion: Completion;
   readonly scope: TaskScope;
   readonly stage?: TaskStage;
+  /** Work this task waits on, beyond its phase having started. */
+  readonly needs?: TaskNeed;
 }
 
 /** The whole process: phases in order and their tasks. */

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { ACTION_KINDS, PHASE_IDS, type PhaseId, ROLES } from './playbook.js';
+import { ACTION_KINDS, PHASE_ID_PATTERN, type PhaseId, ROLES } from './playbook.js';
 import type { Effect } from './release.js';
 
 /**
@@ -29,6 +29,10 @@ export const WORKFLOW_ERRORS = {
   pipelineFailed: 'Pipeline.Failed',
   /** A gate reached its cutoff; the machine escalates and waits again. */
   timeout: 'States.Timeout',
+  /** `/secrel retry <task>`: the step that failed for good runs again (sent as the recovery gate's failure). */
+  retry: 'Step.Retry',
+  /** The schedule moved (`/secrel slip`, a new `/secrel start`) while a gate waited: recompute its timing. */
+  scheduleMoved: 'Schedule.Moved',
 } as const;
 
 /** An error name from {@link WORKFLOW_ERRORS}. */
@@ -43,12 +47,26 @@ export type GateId =
   | 'publish'
   | 'disclose'
   | `phase:${PhaseId}`
-  | `pipeline:${string}`;
+  | `pipeline:${string}`
+  | `merged:${string}`
+  | `start:${PhaseId}`
+  | `recover:${string}`;
 
-/** Schema of a gate id (`phase:day-one`, `pipeline:build-packages@17.5`, `publish`, ...). */
+/** Schema of a gate id (`phase:day-one`, `pipeline:build-packages@17.5`, `merged:17.5`, `publish`, ...). */
 export const gateIdSchema = z.union([
   z.enum(['schedule-confirmed', 'publish', 'disclose']),
-  z.templateLiteral(['phase:', z.enum(PHASE_IDS)]),
+  z
+    .templateLiteral(['phase:', z.string()])
+    .refine((gate) => PHASE_ID_PATTERN.test(gate.slice('phase:'.length)), 'phase gate needs a phase id'),
+  z
+    .templateLiteral(['recover:', z.string()])
+    .refine((gate) => taskKeyPattern.test(gate.slice('recover:'.length)), 'recover gate needs a task key'),
+  z
+    .templateLiteral(['start:', z.string()])
+    .refine((gate) => PHASE_ID_PATTERN.test(gate.slice('start:'.length)), 'start gate needs a phase id'),
+  z
+    .templateLiteral(['merged:', z.string()])
+    .refine((gate) => /^[0-9]+\.[0-9]+$/.test(gate.slice('merged:'.length)), 'merged gate needs a version'),
   z
     .templateLiteral(['pipeline:', z.string()])
     .refine((gate) => taskKeyPattern.test(gate.slice('pipeline:'.length)), 'pipeline gate needs a task key'),
@@ -67,7 +85,7 @@ export const actionRequestSchema = z.discriminatedUnion('step', [
     version: version.optional(),
   }),
   /** Mention the phase's owners once, with their tasks and cutoffs. */
-  z.object({ releaseId, step: z.literal('tell-owners'), phase: z.enum(PHASE_IDS) }),
+  z.object({ releaseId, step: z.literal('tell-owners'), phase: z.string().regex(PHASE_ID_PATTERN) }),
   /** Read the release's schedule (Day one + slip) and affected versions. */
   z.object({ releaseId, step: z.literal('schedule') }),
   /** The cutoff and reminder time of a gate, as seconds from now. */
@@ -78,6 +96,18 @@ export const actionRequestSchema = z.discriminatedUnion('step', [
   z.object({ releaseId, step: z.literal('escalate'), gate: gateIdSchema }),
   /** Ask the owners of a manual task to do it now (the CVE notice after disclosure). */
   z.object({ releaseId, step: z.literal('ask-owners'), task: z.string().regex(taskKeyPattern) }),
+  /**
+   * An automated step failed for good: tell its owners once what failed (the error name, nothing
+   * confidential) and how to go on; answers the recovery gate's timing.
+   */
+  z.object({
+    releaseId,
+    step: z.literal('step-failed'),
+    task: z.string().regex(taskKeyPattern),
+    error: z.string().min(1),
+  }),
+  /** Every phase is over (Afterwards included): the release is completed and stops listening to its projects. */
+  z.object({ releaseId, step: z.literal('complete') }),
   /** A publish action failed for good: tell the release managers; nothing will be disclosed. */
   z.object({ releaseId, step: z.literal('publish-failed'), error: z.string().min(1) }),
 ]);
@@ -139,15 +169,8 @@ export type GateRequest = z.infer<typeof gateRequestSchema>;
 /** ISO 8601 UTC timestamp with `Z`, as the ASL's Wait and Choice states compare them. */
 export type IsoTimestamp = string;
 
-/** Keys of {@link ScheduleResponse.phases}: camelCase so JSONPath needs no brackets. */
-export type ScheduleKey =
-  | 'firstSteps'
-  | 'dayOne'
-  | 'dayTwo'
-  | 'dayThree'
-  | 'dayFourNoon'
-  | 'dayFourEnd'
-  | 'afterwards';
+/** Keys of {@link ScheduleResponse.phases}: the phase id in camelCase, so JSONPath needs no brackets. */
+export type ScheduleKey = string;
 
 /** One phase of the schedule: when it opens (null for First steps) and its cutoff. */
 export interface PhaseTimes {
@@ -209,13 +232,16 @@ export interface StepAck {
 /** What each step kind answers. */
 export interface StepResponses {
   readonly action: ActionResponse;
-  readonly 'tell-owners': StepAck;
+  /** The phase's own gate timing, so the phase branch waits on it next. */
+  readonly 'tell-owners': DeadlinesResponse;
   readonly schedule: ScheduleResponse;
   readonly deadlines: DeadlinesResponse;
   readonly remind: GateTiming;
   readonly escalate: GateTiming;
   readonly 'ask-owners': StepAck;
   readonly 'publish-failed': StepAck;
+  readonly complete: StepAck;
+  readonly 'step-failed': GateTiming;
 }
 
 /** The output ingress sends with `SendTaskSuccess` when a gate holds. */

@@ -14,6 +14,7 @@ import type { ReleaseClock } from '../clock.js';
 import {
   DEFAULT_DEFINITION_PATH,
   type Json,
+  type JsonObject,
   LOCAL_TIMEOUT_FIELD,
   type LocalizedDefinition,
   type LocalTask,
@@ -44,7 +45,18 @@ export interface LocalWorkflowOptions {
   readonly clock: ReleaseClock;
   /** The ASL file; `statemachines/security-release.asl.json` when absent. */
   readonly definitionPath?: string;
+  /** A definition already in memory (a team playbook's machine from the builder); wins over the path. */
+  readonly definition?: JsonObject;
+  /**
+   * Re-drive an execution that failed (not a failed publication, which must stop) after these real
+   * delays, one per consecutive failure: the local counterpart of the AWS re-drive on failed
+   * executions. Idempotent handlers make a re-drive repeat no action. Off when absent.
+   */
+  readonly redriveFailedAfterMs?: readonly number[];
 }
+
+/** A failed publication stops the release for people to decide; nothing re-drives it. */
+const NEVER_REDRIVEN = 'Publish.Failed';
 
 /** Options for {@link LocalWorkflow.start}. */
 export interface StartOptions {
@@ -83,11 +95,17 @@ export class LocalWorkflow implements Workflow {
   private readonly localized: LocalizedDefinition;
   private readonly tokens = new TaskTokens();
   private readonly executions = new Map<string, Execution>();
+  private readonly redriveDelays: readonly number[];
+  private readonly redrives = new Map<string, number>();
+  private readonly redriveTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(options: LocalWorkflowOptions) {
     this.handlers = options.handlers;
     this.clock = options.clock;
-    this.localized = localizeDefinition(loadDefinition(options.definitionPath ?? DEFAULT_DEFINITION_PATH));
+    this.redriveDelays = options.redriveFailedAfterMs ?? [];
+    this.localized = localizeDefinition(
+      options.definition ?? loadDefinition(options.definitionPath ?? DEFAULT_DEFINITION_PATH),
+    );
   }
 
   /**
@@ -142,10 +160,39 @@ export class LocalWorkflow implements Workflow {
         else if (error === undefined) tracker.finish('succeeded', this.clock.now());
         else tracker.finish('failed', this.clock.now(), describeFailure(error));
         controller.abort(new Error('execution ended'));
-        return tracker.view();
+        const view = tracker.view();
+        if (view.status === 'succeeded') this.redrives.delete(releaseId);
+        if (view.status === 'failed' && view.error?.error !== NEVER_REDRIVEN)
+          this.redriveLater(releaseId, input);
+        return view;
       }),
     };
     this.executions.set(releaseId, record);
+  }
+
+  /** Schedules the re-drive of a failed execution, if re-drives are on and not used up. */
+  private redriveLater(releaseId: string, input: Readonly<Record<string, unknown>>): void {
+    const count = this.redrives.get(releaseId) ?? 0;
+    const delay = this.redriveDelays[count];
+    if (delay === undefined) return;
+    this.redrives.set(releaseId, count + 1);
+    const timer = setTimeout(() => {
+      this.redriveTimers.delete(releaseId);
+      this.start(releaseId, input, { redrive: true }).catch(() => undefined);
+    }, delay);
+    timer.unref();
+    this.redriveTimers.set(releaseId, timer);
+  }
+
+  /** Cancels every pending re-drive (local mode stopping). */
+  cancelRedrives(): void {
+    for (const timer of this.redriveTimers.values()) clearTimeout(timer);
+    this.redriveTimers.clear();
+  }
+
+  /** Times re-drives of failed executions were started for a release (reset when one succeeds). */
+  redriveCount(releaseId: string): number {
+    return this.redrives.get(releaseId) ?? 0;
   }
 
   /** `SendTaskSuccess`: the gate holding this token opens with `output` as its result. */
@@ -161,6 +208,9 @@ export class LocalWorkflow implements Workflow {
 
   /** Stops the release's execution (`/secrel abort`); resolves once it has stopped. */
   async stop(releaseId: string, _reason: string): Promise<void> {
+    const timer = this.redriveTimers.get(releaseId);
+    if (timer) clearTimeout(timer);
+    this.redriveTimers.delete(releaseId);
     const execution = this.executions.get(releaseId);
     if (!execution?.tracker.running) return;
     execution.stopping = true;

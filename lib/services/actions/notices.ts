@@ -12,11 +12,17 @@ import { windowOf } from '../../core/schedule.js';
 import { parseTaskKey } from '../../core/tasks.js';
 import { enterPhase, recordActionFailure } from '../../core/transitions.js';
 import type { PhaseId } from '../../core/types/playbook.js';
-import type { GateId, GateTiming, StepAck } from '../../core/types/workflow.js';
-import { ActionFailedError, toStepTimestamp, untilCutoff } from '../../core/workflow-steps.js';
+import type { DeadlinesResponse, GateId, GateTiming, StepAck } from '../../core/types/workflow.js';
+import {
+  ActionFailedError,
+  deadlinesFor,
+  phaseGate,
+  toStepTimestamp,
+  untilCutoff,
+} from '../../core/workflow-steps.js';
 import type { RuntimeDeps } from '../runtime-deps.js';
 import { once } from './once.js';
-import { conversationIssue, gateLabel, outstanding, owned, phaseTasks } from './owners.js';
+import { conversationIssue, gateLabel, leftOpenBefore, outstanding, owned, phaseTasks } from './owners.js';
 import { contextOf, loadRelease, scheduleOf, transition } from './release-state.js';
 import { escalationAt, gateCutoff } from './timing.js';
 
@@ -28,8 +34,15 @@ import { escalationAt, gateCutoff } from './timing.js';
 
 const ACK: StepAck = { ok: true };
 
-/** `tell-owners`: enters the phase and mentions its owners once, with their tasks and cutoffs. */
-export async function tellOwners(deps: RuntimeDeps, releaseId: string, phase: PhaseId): Promise<StepAck> {
+/**
+ * `tell-owners`: enters the phase and mentions its owners once, with their tasks and cutoffs and
+ * whatever earlier phases left open. Answers the phase gate's timing, which the branch waits on next.
+ */
+export async function tellOwners(
+  deps: RuntimeDeps,
+  releaseId: string,
+  phase: PhaseId,
+): Promise<DeadlinesResponse> {
   const state = await transition(deps, releaseId, (s) => enterPhase(s, phase, contextOf(deps)));
   const title = phaseOf(deps.playbook, phase).title;
   const schedule = scheduleOf(state, deps);
@@ -45,6 +58,7 @@ export async function tellOwners(deps: RuntimeDeps, releaseId: string, phase: Ph
           !actionConfigured(completion.action, deps.config, state.id, state.projectId));
       return byHand ? { ...owned(instance), byHand } : owned(instance);
     }),
+    leftOpen: leftOpenBefore(state, deps.playbook, phase).map(owned),
     roles: deps.config.roles,
   });
   const issue = conversationIssue(state);
@@ -54,7 +68,7 @@ export async function tellOwners(deps: RuntimeDeps, releaseId: string, phase: Ph
       async () => (await deps.gitlab.createIssueNote(issue.projectId, issue.iid, body)).id,
     );
   });
-  return ACK;
+  return deadlinesFor(deps.clock.now(), gateCutoff(state, schedule, phaseGate(phase), deps.playbook));
 }
 
 /** `remind`: two hours before a cutoff, the owners of what is still open; then wait on to the cutoff. */
@@ -95,38 +109,36 @@ export async function escalate(deps: RuntimeDeps, releaseId: string, gate: GateI
   const state = await loadRelease(deps, releaseId);
   const schedule = scheduleOf(state, deps);
   const now = deps.clock.now();
-  const { missed, next } = escalationAt(gateCutoff(state, schedule, gate, deps.playbook), schedule, now);
+  const { cutoff, moment, next } = escalationAt(gateCutoff(state, schedule, gate, deps.playbook), now);
   const left = outstanding(state, deps.playbook, gate);
   if (!left.holds) {
     const what = gateLabel(gate, deps.playbook);
     const issue = conversationIssue(state);
     const body = escalationComment({
       what,
-      missedCutoff: missed,
+      missedCutoff: cutoff,
       nextEscalation: next,
       late: left.open,
       missing: left.missing,
       roles: deps.config.roles,
     });
-    await once(
-      deps,
-      { releaseId, action: 'escalate', subject: `${gate}@${toStepTimestamp(missed)}` },
-      async (parts) => {
-        deps.metrics?.count('TasksLate', left.open.length, { gate });
-        await parts.part(
-          'comment',
-          async () => (await deps.gitlab.createIssueNote(issue.projectId, issue.iid, body)).id,
-        );
-        if (deps.notifier) {
-          // Outside GitLab: ids and counts only (DESIGN.md §4.5).
-          const message = `Security release ${releaseId}: ${what} missed its cutoff (${isoOf(missed)}); ${left.open.length} task(s) late. See the release issue.`;
-          await parts.part('notify', async () => {
-            await deps.notifier?.notify(message);
-            return undefined;
-          });
-        }
-      },
-    );
+    // Once per moment actually reached under the cutoff in force: a slip makes new moments.
+    const subject = `${gate}@${toStepTimestamp(cutoff)}#${toStepTimestamp(moment)}`;
+    await once(deps, { releaseId, action: 'escalate', subject }, async (parts) => {
+      deps.metrics?.count('TasksLate', left.open.length, { gate });
+      await parts.part(
+        'comment',
+        async () => (await deps.gitlab.createIssueNote(issue.projectId, issue.iid, body)).id,
+      );
+      if (deps.notifier) {
+        // Outside GitLab: ids and counts only (DESIGN.md §4.5).
+        const message = `Security release ${releaseId}: ${what} missed its cutoff (${isoOf(cutoff)}); ${left.open.length} task(s) late. See the release issue.`;
+        await parts.part('notify', async () => {
+          await deps.notifier?.notify(message);
+          return undefined;
+        });
+      }
+    });
   }
   return untilCutoff(now, next);
 }

@@ -18,6 +18,15 @@ export function owned(instance: TaskInstance): OwnedTask {
   };
 }
 
+/** Task instances of the phases before `phase` that are neither done nor waived: what they left open. */
+export function leftOpenBefore(state: ReleaseState, playbook: Playbook, phase: PhaseId): TaskInstance[] {
+  const order = playbook.phases.map((p) => p.id);
+  const earlier = new Set(order.slice(0, Math.max(0, order.indexOf(phase))));
+  return expandTasks(playbook, state.versions).filter(
+    (i) => earlier.has(i.task.phase) && !i.task.stage && !isSettled(state.tasks[i.key]),
+  );
+}
+
 /** Task instances of a phase, in playbook order. */
 export function phaseTasks(state: ReleaseState, playbook: Playbook, phase: PhaseId): TaskInstance[] {
   return expandTasks(playbook, state.versions).filter((i) => i.task.phase === phase);
@@ -44,6 +53,11 @@ function gateTasks(state: ReleaseState, playbook: Playbook, gate: GateId): TaskI
     case 'disclose':
       return all.filter((i) => i.task.stage === 'publish');
     case 'pipeline':
+      return all.filter((i) => i.key === parsed.taskKey);
+    case 'merged':
+    case 'start':
+      return [];
+    case 'recover':
       return all.filter((i) => i.key === parsed.taskKey);
   }
 }
@@ -78,6 +92,12 @@ export function gateLabel(gate: GateId, playbook: Playbook): string {
       return playbook.phases.find((p) => p.id === parsed.phase)?.title ?? parsed.phase;
     case 'pipeline':
       return `The pipeline for ${parsed.taskKey}`;
+    case 'merged':
+      return `The security fix for ${parsed.version}`;
+    case 'recover':
+      return `The failed step ${parsed.taskKey}`;
+    case 'start':
+      return `The start of ${playbook.phases.find((p) => p.id === parsed.phase)?.title ?? parsed.phase}`;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { SecrelConfig } from '../../core/config.js';
+import { PIPELINE_ACTIONS } from '../../core/pipeline-actions.js';
 import { pipelineRef } from '../../core/pipeline-provenance.js';
 import type { ActionKind } from '../../core/types/playbook.js';
 import { type ActionPerformer, SKIPPED } from './context.js';
@@ -10,15 +11,6 @@ import { type ActionPerformer, SKIPPED } from './context.js';
 
 /** The actions config may point at a pipeline. */
 export type PipelineAction = keyof SecrelConfig['pipelines'];
-
-const PIPELINE_ACTIONS: readonly ActionKind[] = [
-  'build-test-packages',
-  'build-packages',
-  'publish-packages',
-  'publish-docker',
-  'publish-code',
-  'update-githost',
-];
 
 /** True for actions performed by a pipeline. */
 export function isPipelineAction(action: ActionKind): action is PipelineAction {

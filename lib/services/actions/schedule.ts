@@ -5,7 +5,7 @@ import type {
   ScheduleKey,
   ScheduleResponse,
 } from '../../core/types/workflow.js';
-import { deadlinesFor, SCHEDULE_KEYS, toStepTimestamp } from '../../core/workflow-steps.js';
+import { deadlinesFor, scheduleKey, toStepTimestamp } from '../../core/workflow-steps.js';
 import type { RuntimeDeps } from '../runtime-deps.js';
 import { loadRelease, requireSchedule, scheduleOf } from './release-state.js';
 import { gateCutoff } from './timing.js';
@@ -16,24 +16,17 @@ import { gateCutoff } from './timing.js';
 export async function readSchedule(deps: RuntimeDeps, releaseId: string): Promise<ScheduleResponse> {
   const state = await loadRelease(deps, releaseId);
   const schedule = requireSchedule(state, deps);
-  const phases: Partial<Record<ScheduleKey, PhaseTimes>> = {};
+  const phases: Record<ScheduleKey, PhaseTimes> = {};
   for (const window of schedule.phases) {
-    phases[SCHEDULE_KEYS[window.phase]] = {
+    phases[scheduleKey(window.phase)] = {
       start: window.start === null ? null : toStepTimestamp(window.start),
       cutoff: toStepTimestamp(window.cutoff),
     };
   }
-  // A team playbook may leave a phase out; the machine still reads every key, so absent ones repeat the last cutoff.
-  let last: PhaseTimes | undefined;
-  for (const key of Object.values(SCHEDULE_KEYS)) {
-    const times = phases[key] ?? last;
-    if (times) phases[key] = times;
-    last = phases[key];
-  }
   return {
     now: toStepTimestamp(deps.clock.now()),
     versions: [...state.versions],
-    phases: phases as Record<ScheduleKey, PhaseTimes>,
+    phases,
   };
 }
 

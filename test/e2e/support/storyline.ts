@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DateTime } from 'luxon';
 import { DEFAULT_PLAYBOOK } from '../../../lib/core/playbook.js';
+import { computeSchedule, parseDayOne } from '../../../lib/core/schedule.js';
 import { expandTasks } from '../../../lib/core/tasks.js';
 import type { PhaseId } from '../../../lib/core/types/playbook.js';
 import type { ReleaseState } from '../../../lib/core/types/release.js';
@@ -17,6 +18,13 @@ import {
 } from '../../../lib/local/rehearsal/script.js';
 
 export { phaseCutoff, reachedPhase } from '../../../lib/local/rehearsal/script.js';
+
+/** When a phase starts for this release (after slips), once Day one is set. */
+export function phaseStart(state: ReleaseState, phase: PhaseId): DateTime | undefined {
+  if (state.dayOne === undefined) return undefined;
+  const schedule = computeSchedule(DEFAULT_PLAYBOOK, parseDayOne(state.dayOne), state.slipHours);
+  return schedule.phases.find((w) => w.phase === phase)?.start ?? undefined;
+}
 
 /**
  * The rehearsal's people, for tests that must stop or look at a release mid-way: the same beats
@@ -35,6 +43,9 @@ export interface StoryTick {
 export interface StoryOptions {
   /** This version's backport MR is opened and never merged nor waived. */
   readonly unmerged?: string;
+  /** The main-line MR is merged only once this phase started and `mainDelayHours` more passed (late Day one). */
+  readonly mainMergedIn?: PhaseId;
+  readonly mainDelayHours?: number;
   /** Stops the story when it holds (checked after the beats of each look). */
   readonly until: (tick: StoryTick) => boolean | Promise<boolean>;
   /** Called on each look before the beats, e.g. to stop and re-drive the execution. */
@@ -82,8 +93,21 @@ export async function playStory(world: RehearsalWorld, options: StoryOptions): P
       name: 'day one',
       when: (s) => reachedPhase(s, 'day-one'),
       run: async (s) => {
-        await merge('main');
+        if (options.mainMergedIn === undefined) await merge('main');
         await doManual('day-one')(s);
+      },
+    },
+    {
+      name: 'late main-line merge',
+      when: (s) => {
+        const phase = options.mainMergedIn;
+        if (phase === undefined || !reachedPhase(s, phase)) return false;
+        const start = phaseStart(s, phase);
+        const now = world.runtime.clock.now();
+        return start !== undefined && now >= start.plus({ hours: options.mainDelayHours ?? 0 });
+      },
+      run: async () => {
+        await merge('main');
       },
     },
     {

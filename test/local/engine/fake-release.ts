@@ -1,6 +1,6 @@
 import type { DateTime } from 'luxon';
 import { DEFAULT_PLAYBOOK, findTask } from '../../../lib/core/playbook.js';
-import type { PhaseId } from '../../../lib/core/types/playbook.js';
+import type { PhaseId, Playbook } from '../../../lib/core/types/playbook.js';
 import type {
   ActionRequest,
   GateId,
@@ -15,7 +15,7 @@ import {
   deadlinesFor,
   nextEscalation,
   parseGate,
-  SCHEDULE_KEYS,
+  scheduleKey,
   timeoutSeconds,
   toStepTimestamp,
   untilCutoff,
@@ -41,6 +41,8 @@ export interface FakeReleaseOptions {
   readonly clock: ReleaseClock;
   readonly dayOne: DateTime;
   readonly versions?: readonly string[];
+  /** The playbook whose schedule the fake answers; the seed's when absent. */
+  readonly playbook?: Playbook;
 }
 
 export class FakeRelease implements LocalHandlers {
@@ -61,6 +63,7 @@ export class FakeRelease implements LocalHandlers {
   private readonly clock: ReleaseClock;
   private readonly dayOne: DateTime;
   private readonly versions: readonly string[];
+  private readonly playbook: Playbook;
   private readonly tokens = new Map<GateId, string>();
   private readonly waiters: { check: () => boolean; resolve: () => void }[] = [];
 
@@ -68,6 +71,7 @@ export class FakeRelease implements LocalHandlers {
     this.clock = options.clock;
     this.dayOne = options.dayOne;
     this.versions = options.versions ?? ['17.5', '17.4', '17.3'];
+    this.playbook = options.playbook ?? DEFAULT_PLAYBOOK;
   }
 
   async actions(request: ActionRequest): Promise<unknown> {
@@ -85,7 +89,7 @@ export class FakeRelease implements LocalHandlers {
           this.transient.set(key, left - 1);
           throw new ActionTransientError(`${key}: GitLab answered 503`);
         }
-        const phase = findTask(DEFAULT_PLAYBOOK, taskIdOf(request.task))?.phase ?? 'day-four-end';
+        const phase = findTask(this.playbook, taskIdOf(request.task))?.phase ?? 'day-four-end';
         return {
           task: request.task,
           ...(request.version ? { version: request.version } : {}),
@@ -101,6 +105,10 @@ export class FakeRelease implements LocalHandlers {
         return untilCutoff(now, this.gateCutoff(request.gate));
       case 'escalate':
         return nextEscalation(now);
+      case 'step-failed':
+        return untilCutoff(now, this.gateCutoff(`recover:${request.task}`));
+      case 'tell-owners':
+        return deadlinesFor(now, this.gateCutoff(`phase:${request.phase}`));
       default:
         return { ok: true };
     }
@@ -110,7 +118,28 @@ export class FakeRelease implements LocalHandlers {
     this.gateCalls.push({ request, at: this.clock.now() });
     this.tokens.set(request.gate, request.token);
     this.settleWaiters();
-    if (!this.held.has(request.gate)) await this.open(request.gate);
+    // A phase start never holds: the machine waits for its timeout, as with the real gate function.
+    if (!this.held.has(request.gate) && !request.gate.startsWith('start:')) await this.open(request.gate);
+  }
+
+  /** `/secrel retry`: fails a held recovery gate with `Step.Retry`, as ingress does. */
+  async retry(gate: GateId): Promise<void> {
+    const token = this.tokens.get(gate);
+    if (!token) throw new Error(`nothing waits on ${gate}`);
+    this.tokens.delete(gate);
+    await this.workflow?.sendTaskFailure(token, 'Step.Retry', `${gate} retried`);
+  }
+
+  /** `/secrel slip`: moves the schedule and fails every waiting timed gate with `Schedule.Moved`, as ingress does. */
+  async slip(hours: number): Promise<void> {
+    this.slipHours += hours;
+    for (const [gate, token] of [...this.tokens]) {
+      if (gate.startsWith('merged:')) continue;
+      this.tokens.delete(gate);
+      await this.workflow
+        ?.sendTaskFailure(token, 'Schedule.Moved', 'the schedule moved')
+        .catch(() => undefined);
+    }
   }
 
   /** Opens a held gate: sends task success with the token it last stored. */
@@ -152,13 +181,13 @@ export class FakeRelease implements LocalHandlers {
 
   /** When a phase starts, after slips; null for First steps. */
   startOf(phase: PhaseId): DateTime | null {
-    const start = DEFAULT_PLAYBOOK.phases.find((p) => p.id === phase)?.start;
+    const start = this.playbook.phases.find((p) => p.id === phase)?.start;
     return start ? this.at(start.dayOffset, start.time) : null;
   }
 
   /** The cutoff of a phase, after slips. */
   cutoffOf(phase: PhaseId): DateTime {
-    const cutoff = DEFAULT_PLAYBOOK.phases.find((p) => p.id === phase)?.cutoff;
+    const cutoff = this.playbook.phases.find((p) => p.id === phase)?.cutoff;
     if (!cutoff) throw new Error(`no phase ${phase}`);
     return this.at(cutoff.dayOffset, cutoff.time);
   }
@@ -175,8 +204,10 @@ export class FakeRelease implements LocalHandlers {
         return this.dayOne;
       case 'phase':
         return this.cutoffOf(parsed.phase);
+      case 'start':
+        return this.startOf(parsed.phase) ?? this.cutoffOf(parsed.phase);
       case 'pipeline':
-        return this.cutoffOf(findTask(DEFAULT_PLAYBOOK, taskIdOf(parsed.task))?.phase ?? 'day-four-end');
+        return this.cutoffOf(findTask(this.playbook, taskIdOf(parsed.task))?.phase ?? 'day-four-end');
       default:
         return this.cutoffOf('day-four-end');
     }
@@ -184,9 +215,9 @@ export class FakeRelease implements LocalHandlers {
 
   private schedule(now: DateTime): ScheduleResponse {
     const phases = {} as Record<ScheduleKey, PhaseTimes>;
-    for (const phase of DEFAULT_PLAYBOOK.phases) {
+    for (const phase of this.playbook.phases) {
       const start = this.startOf(phase.id);
-      phases[SCHEDULE_KEYS[phase.id]] = {
+      phases[scheduleKey(phase.id)] = {
         start: start ? toStepTimestamp(start) : null,
         cutoff: toStepTimestamp(this.cutoffOf(phase.id)),
       };
