@@ -33,6 +33,7 @@ export function gitlabWithoutToken(functionName: string): GitLabApi {
   };
   return {
     createIssue: refuse,
+    getIssue: refuse,
     editIssue: refuse,
     createIssueNote: refuse,
     linkIssues: refuse,

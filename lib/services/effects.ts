@@ -7,12 +7,12 @@ import type { Logger } from './logger.js';
  * the response is sent; on AWS the actions function is invoked asynchronously.
  */
 
-/** An effect handed over for later: a reply on an issue or a notification. */
-export type DeferredEffect = Extract<Effect, { type: 'reply' | 'notify' }>;
+/** An effect handed over for later: a reply on an issue, a notification, or the living description. */
+export type DeferredEffect = Extract<Effect, { type: 'reply' | 'notify' | 'describe' }>;
 
 /** True for effects ingress defers rather than performs inline. */
 export function isDeferred(effect: Effect): effect is DeferredEffect {
-  return effect.type === 'reply' || effect.type === 'notify';
+  return effect.type === 'reply' || effect.type === 'notify' || effect.type === 'describe';
 }
 
 /** Takes deferred effects of a committed change. Must return quickly; it never performs them inline. */
@@ -39,7 +39,15 @@ export class LocalEffectDispatcher implements EffectDispatcher {
   }
 
   async dispatch(releaseId: string, effects: readonly DeferredEffect[]): Promise<void> {
-    for (const effect of effects) this.#queue.push({ releaseId, effect });
+    for (const effect of effects) {
+      // A rewrite already waiting reads the latest state when it runs: a burst needs only one.
+      if (
+        effect.type === 'describe' &&
+        this.#queue.some((q) => q.releaseId === releaseId && q.effect.type === 'describe')
+      )
+        continue;
+      this.#queue.push({ releaseId, effect });
+    }
     if (this.#queue.length > 0 && !this.#draining) {
       this.#draining = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.#drain());
     }

@@ -20,6 +20,7 @@ const createdPipeline = z.object({ id: z.number().int(), web_url: z.string() });
 const createdNote = z.object({ id: z.number().int() });
 const users = z.array(z.object({ id: z.number().int(), username: z.string() }));
 const mergeRequests = z.array(created);
+const shownIssue = z.object({ description: z.string().nullish(), updated_at: z.string() });
 
 type Resources = {
   readonly issues: InstanceType<typeof Issues>;
@@ -79,17 +80,30 @@ export class GitLabClient implements GitLabApi {
     return { iid, url: web_url };
   }
 
-  /** Lifts confidentiality or closes/reopens an issue. */
+  /** Reads an issue's description and when it last changed (for the living description). */
+  async getIssue(project: number | string, iid: number): Promise<{ description: string; updatedAt: string }> {
+    const body = await this.call('getIssue', [], () => this.api.issues.show(iid, { projectId: project }));
+    const issue = parse('getIssue', shownIssue, body);
+    return { description: issue.description ?? '', updatedAt: issue.updated_at };
+  }
+
+  /** Lifts confidentiality, closes/reopens an issue, or rewrites its description. */
   async editIssue(
     project: number | string,
     iid: number,
-    change: { confidential?: boolean; stateEvent?: 'close' | 'reopen' },
+    change: { confidential?: boolean; stateEvent?: 'close' | 'reopen'; description?: string },
   ): Promise<void> {
-    if (change.confidential === undefined && change.stateEvent === undefined) return;
-    await this.call('editIssue', [], () =>
+    if (
+      change.confidential === undefined &&
+      change.stateEvent === undefined &&
+      change.description === undefined
+    )
+      return;
+    await this.call('editIssue', change.description === undefined ? [] : [change.description], () =>
       this.api.issues.edit(project, iid, {
         ...(change.confidential !== undefined ? { confidential: change.confidential } : {}),
         ...(change.stateEvent !== undefined ? { stateEvent: change.stateEvent } : {}),
+        ...(change.description !== undefined ? { description: change.description } : {}),
       }),
     );
   }

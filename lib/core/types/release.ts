@@ -51,6 +51,8 @@ export interface MergeRequestState {
   readonly state: 'opened' | 'closed' | 'merged' | 'locked';
   readonly url: string;
   readonly updatedAt: string;
+  /** Why the MR cannot be merged yet (draft, pipeline, threads, approvals, target, conflicts); empty when ready. */
+  readonly notReady?: readonly string[];
 }
 
 /** Latest pipeline seen on a ref (a security branch, or a pipeline secrel started). */
@@ -152,7 +154,9 @@ export type Effect =
       /** Text safe for channels outside the confidential issue. */
       readonly message: string;
     }
-  | { readonly type: 'stop-workflow'; readonly releaseId: string; readonly reason: string };
+  | { readonly type: 'stop-workflow'; readonly releaseId: string; readonly reason: string }
+  /** Rewrite secrel's section of the release issue description from the stored release. */
+  | { readonly type: 'describe' };
 
 /** The result of applying an event: the new state, what to record, what to do. */
 export interface Applied {

@@ -8,6 +8,7 @@ import {
   type FakePipeline,
   type FakeProject,
   IdCounter,
+  nextUpdatedAt,
 } from './fake-gitlab-state.js';
 import {
   deploymentHook,
@@ -78,6 +79,7 @@ const issueEditBody = z.object({
   confidential: z.boolean().optional(),
   state_event: z.enum(['close', 'reopen']).optional(),
   add_labels: z.string().optional(),
+  description: z.string().optional(),
 });
 const noteBody = z.object({ body: z.string().min(1) });
 const linkBody = z.object({
@@ -112,6 +114,8 @@ export class FakeGitLab extends FakeServer {
   readonly pipelines: FakePipeline[] = [];
   /** Every webhook sent, in order. */
   readonly deliveries: WebhookDelivery[] = [];
+  /** Called after each issue is read through the API (a person editing right after secrel read). */
+  afterIssueRead: ((issue: FakeIssue) => void) | undefined;
 
   private ids = new IdCounter();
   private readonly pending = new Set<Promise<unknown>>();
@@ -394,6 +398,7 @@ export class FakeGitLab extends FakeServer {
     const project = this.findProject(projectRef, res);
     const issue = project && this.findIssue(project, iid, res);
     if (issue) sendJson(res, 200, this.issueJson(issue));
+    if (issue) this.afterIssueRead?.(issue);
   }
 
   private editIssue(
@@ -417,6 +422,11 @@ export class FakeGitLab extends FakeServer {
     for (const label of body.add_labels?.split(',') ?? []) {
       if (label.trim() && !issue.labels.includes(label.trim())) issue.labels.push(label.trim());
     }
+    if (body.description !== undefined && body.description !== issue.description) {
+      changes.description = { previous: issue.description, current: body.description };
+      issue.description = body.description;
+    }
+    issue.updatedAt = nextUpdatedAt(issue.updatedAt);
     sendJson(res, 200, this.issueJson(issue));
     if (!this.options.issueHooks) return;
     const action = stateChanged ? (nextState === 'closed' ? 'close' : 'reopen') : 'update';
@@ -678,6 +688,7 @@ export class FakeGitLab extends FakeServer {
       state: 'opened',
       webUrl: `${this.url}/${project.path}/-/issues/${iid}`,
       links: [],
+      updatedAt: nextUpdatedAt(),
     };
     this.issues.push(issue);
     return issue;
@@ -721,6 +732,7 @@ export class FakeGitLab extends FakeServer {
       labels: issue.labels,
       state: issue.state,
       web_url: issue.webUrl,
+      updated_at: issue.updatedAt,
     };
   }
 
