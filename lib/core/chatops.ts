@@ -8,6 +8,7 @@ import { instancesOfTask, reexpandTasks } from './tasks.js';
 import type { ReleaseContext } from './transitions.js';
 import type { NoteEvent } from './types/events.js';
 import type { Effect, IssueRef, ReleaseState, TimelineEntry } from './types/release.js';
+import { warningLines } from './warnings.js';
 
 /**
  * Carries out `/secrel` commands from a comment on the release (or vulnerability) issue: each is
@@ -185,7 +186,7 @@ function run(state: ReleaseState, command: Command, actor: string, ctx: ReleaseC
       const past = DateTime.fromISO(command.dayOne, { zone: 'utc' }).endOf('day') < ctx.now;
       return {
         state: confirmSchedule({ ...state, dayOne: command.dayOne }),
-        reply: `Day one is ${command.dayOne} (UTC).${past ? ' That day is already over: every cutoff up to today is missed.' : ''}`,
+        reply: `Day one is ${command.dayOne} (UTC).${past ? ' That day is already over: every cutoff up to today is missed.' : ''}${warningLines({ ...state, dayOne: command.dayOne }, ctx.playbook)}`,
         timeline: [entry('day-one', `Day one set to ${command.dayOne}`)],
       };
     }
@@ -196,7 +197,7 @@ function run(state: ReleaseState, command: Command, actor: string, ctx: ReleaseC
       const slipHours = state.slipHours + command.hours;
       return {
         state: { ...state, slipHours },
-        reply: `every cutoff still ahead moves ${command.hours} h later (total slip ${slipHours} h).`,
+        reply: `every cutoff still ahead moves ${command.hours} h later (total slip ${slipHours} h).${warningLines({ ...state, slipHours }, ctx.playbook)}`,
         timeline: [entry('slip', `slipped ${command.hours} h (total ${slipHours} h)`)],
       };
     }

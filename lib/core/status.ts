@@ -3,6 +3,7 @@ import { evaluateGate, type GateId, parseGateId, phaseGate } from './gates.js';
 import { expandTasks, type TaskInstance } from './tasks.js';
 import type { PhaseId, Playbook } from './types/playbook.js';
 import type { ReleaseState } from './types/release.js';
+import { releaseWarnings } from './warnings.js';
 
 /**
  * The `/secrel status` reply: where the release stands, what is open and who owns it, and what
@@ -49,6 +50,7 @@ export function statusReport(state: ReleaseState, playbook: Playbook, cutoffs: P
     `Day one: ${state.dayOne ?? 'not set'} · affected versions: ${state.versions.join(', ') || 'not set'} · slip: ${state.slipHours} h`,
   ];
   if (state.status === 'aborted') lines.push('', 'This release was aborted.');
+  for (const warning of releaseWarnings(state, playbook)) lines.push('', `Warning: ${warning}.`);
 
   const open = expandTasks(playbook, state.versions).filter((i) => {
     const s = state.tasks[i.key]?.status;

@@ -198,4 +198,24 @@ describe('the living description of the release issue', () => {
     expect(edits).toBeGreaterThanOrEqual(1);
     expect(edits).toBeLessThanOrEqual(10);
   }, 60_000);
+
+  it('/secrel start for a Day one whose publication lands on a Friday replies with the warning, and the section shows it', async () => {
+    const w = await startWorld();
+    const { issue } = await startRelease(w);
+    // The next Tuesday at least two days ahead: Day four, publication day, is then a Friday.
+    let tuesday = DateTime.utc().startOf('day').plus({ days: 2 });
+    while (tuesday.weekday !== 2) tuesday = tuesday.plus({ days: 1 });
+    const dayOne = tuesday.toISODate() ?? '';
+    await w.gitlab.comment(REHEARSAL_PROJECT.id, issue.iid, `/secrel start ${dayOne}`, LEAD);
+    const reply = await waitFor('the start reply', () =>
+      w.gitlab.notes.find(
+        (n) => n.issueIid === issue.iid && n.body.startsWith(`secrel: Day one is ${dayOne}`),
+      ),
+    );
+    expect(reply.body).toMatch(/Warning: publication \S+T23:59Z falls on a Friday \(UTC\)/);
+    await waitFor(
+      'the warning in the section',
+      () => /### Warnings[\s\S]*falls on a Friday/.test(issue.description) || undefined,
+    );
+  }, 60_000);
 });

@@ -1,10 +1,9 @@
-import { DateTime } from 'luxon';
-import { checkEmbargo } from '../embargo.js';
 import { computeSchedule, parseDayOne, windowOf } from '../schedule.js';
 import { expandTasks, type TaskInstance } from '../tasks.js';
 import type { Playbook } from '../types/playbook.js';
 import type { MergeRequestState, ReleaseState, TaskState } from '../types/release.js';
 import type { Schedule } from '../types/schedule.js';
+import { releaseWarnings } from '../warnings.js';
 import { issueLink, utc, utcOfIso, versionList } from './format.js';
 import { mention, type RoleMap } from './mentions.js';
 
@@ -35,21 +34,6 @@ function scheduleOf(state: ReleaseState, playbook: Playbook): Schedule | undefin
   return state.dayOne === undefined
     ? undefined
     : computeSchedule(playbook, parseDayOne(state.dayOne), state.slipHours);
-}
-
-/**
- * Warnings people should weigh where they decide: the embargo the schedule implies (counted from
- * when the release started) and anything that failed. Never confidential text.
- */
-export function releaseWarnings(state: ReleaseState, playbook: Playbook): string[] {
-  const warnings: string[] = [];
-  const schedule = scheduleOf(state, playbook);
-  if (schedule) {
-    warnings.push(
-      ...checkEmbargo(schedule, DateTime.fromISO(state.createdAt, { zone: 'utc' })).map((w) => w.message),
-    );
-  }
-  return warnings;
 }
 
 /** Failed steps a person must resolve, each with the command that resolves it. */

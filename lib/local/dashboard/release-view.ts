@@ -7,6 +7,7 @@ import { expandTasks, taskKey } from '../../core/tasks.js';
 import type { PhaseId, Playbook, Role } from '../../core/types/playbook.js';
 import type { ReleaseState, ReleaseStatus, TaskState, TimelineEntry } from '../../core/types/release.js';
 import type { Schedule } from '../../core/types/schedule.js';
+import { releaseWarnings } from '../../core/warnings.js';
 import type { ExecutionView } from '../engine/index.js';
 
 /**
@@ -90,6 +91,8 @@ export interface ReleaseViewJson {
   readonly matrix: readonly VersionView[];
   readonly gates: readonly GateView[];
   readonly timeline: readonly TimelineEntry[];
+  /** Embargo warnings of the schedule (publication late in the week, embargo over 14 days). */
+  readonly warnings: readonly string[];
   readonly execution?: {
     readonly status: ExecutionView['status'];
     readonly run: number;
@@ -119,6 +122,15 @@ function scheduleOf(state: ReleaseState, playbook: Playbook): Schedule | undefin
   } catch {
     // A stored Day one that no longer computes is shown as "not scheduled" rather than failing the page.
     return undefined;
+  }
+}
+
+/** The release's embargo warnings; none when its stored Day one does not compute. */
+function scheduleWarnings(state: ReleaseState, playbook: Playbook): string[] {
+  try {
+    return releaseWarnings(state, playbook);
+  } catch {
+    return [];
   }
 }
 
@@ -219,6 +231,7 @@ export function buildReleaseView(
     matrix: versionMatrix(state),
     gates,
     timeline: [...timeline],
+    warnings: scheduleWarnings(state, playbook),
     ...(execution
       ? {
           execution: {
