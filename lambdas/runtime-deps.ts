@@ -36,6 +36,7 @@ export function gitlabWithoutToken(functionName: string): GitLabApi {
     getIssue: refuse,
     editIssue: refuse,
     createIssueNote: refuse,
+    createMergeRequestNote: refuse,
     linkIssues: refuse,
     createBranch: refuse,
     createMergeRequest: refuse,

@@ -114,6 +114,8 @@ export interface GitLabApi {
     change: { confidential?: boolean; stateEvent?: 'close' | 'reopen'; description?: string },
   ): Promise<void>;
   createIssueNote(project: number | string, iid: number, body: string): Promise<{ id: number }>;
+  /** Comments on a merge request (the readiness nudge to its author and assignees). */
+  createMergeRequestNote(project: number | string, iid: number, body: string): Promise<{ id: number }>;
   linkIssues(
     project: number | string,
     iid: number,

@@ -1,6 +1,7 @@
 import { applyNote } from './chatops.js';
 import type { SecrelConfig } from './config.js';
 import { isOlder, isoOf, millisOf } from './moments.js';
+import { hookReasons, mergeRequestPeople } from './readiness.js';
 import { referencesIssue } from './references.js';
 import { environmentKind } from './signals.js';
 import { initialTaskStates, taskKey } from './tasks.js';
@@ -161,6 +162,7 @@ function applyMergeRequest(
     state: event.state,
     url: event.url,
     updatedAt: event.updatedAt,
+    ...mergeRequestReadiness(event, stored),
   };
   if (stored !== undefined && sameValue(stored, next)) return undefined;
   const at = isoOf(ctx.now);
@@ -177,6 +179,16 @@ function applyMergeRequest(
     timeline: [{ at, kind: stored === undefined ? 'mr-joined' : 'mr-updated', summary, actor: event.actor }],
     effects: [],
   };
+}
+
+/** The readiness fields an MR keeps from its hook (`lib/core/readiness.ts`). */
+function mergeRequestReadiness(
+  event: MergeRequestEvent,
+  stored: MergeRequestState | undefined,
+): Pick<MergeRequestState, 'notReady' | 'people'> {
+  const notReady = hookReasons(event);
+  const people = mergeRequestPeople(event, stored);
+  return { ...(notReady.length > 0 ? { notReady } : {}), ...(people.length > 0 ? { people } : {}) };
 }
 
 /** Progress order of pipeline and deployment statuses, for events that carry the same timestamp. */

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { evaluateGate, type GateId, parseGateId, phaseGate } from './gates.js';
+import { readinessReasons } from './readiness.js';
 import { expandTasks, type TaskInstance } from './tasks.js';
 import type { PhaseId, Playbook } from './types/playbook.js';
 import type { ReleaseState } from './types/release.js';
@@ -37,6 +38,21 @@ function taskLine(instance: TaskInstance): string {
   return `- [ ] \`${instance.key}\` ${instance.task.text} (${instance.task.owners.join(', ')})`;
 }
 
+/** The security MRs that are open, each with why it is not ready yet. */
+function mergeRequestLines(state: ReleaseState): string[] {
+  const open = Object.values(state.mergeRequests).filter((mr) => mr.state === 'opened');
+  if (open.length === 0) return [];
+  return [
+    '',
+    '#### Security merge requests',
+    '',
+    ...open.map((mr) => {
+      const reasons = readinessReasons(state, mr);
+      return `- !${mr.iid} (${mr.version}): ${reasons.length === 0 ? 'ready to merge' : `not ready: ${reasons.join('; ')}`}`;
+    }),
+  ];
+}
+
 /** Markdown status of a release for a reply on the release issue. */
 export function statusReport(state: ReleaseState, playbook: Playbook, cutoffs: PhaseCutoffs = {}): string {
   const order = playbook.phases.map((p) => p.id);
@@ -66,6 +82,8 @@ export function statusReport(state: ReleaseState, playbook: Playbook, cutoffs: P
     lines.push('', `**${phaseTitle(phase)}**${cutoffOf(phase)}`, ...ofPhase.map(taskLine));
   }
   if (later > 0) lines.push('', `${later} more open in later phases.`);
+
+  lines.push(...mergeRequestLines(state));
 
   const gates = new Set<GateId>(['schedule-confirmed', phaseGate(state.phase), 'publish', 'disclose']);
   for (const id of Object.keys(state.gates)) {

@@ -10,6 +10,7 @@ import {
 import type { ReleaseState } from '../../lib/core/types/release.js';
 import { editDescription } from '../../lib/local/fakes/fake-gitlab-people.js';
 import type { FakeIssue } from '../../lib/local/fakes/fake-gitlab-state.js';
+import { type HookMergeRequest, mergeRequestHook, pipelineHook } from '../../lib/local/fakes/gitlab-hooks.js';
 import {
   REHEARSAL_PEOPLE,
   REHEARSAL_PROJECT,
@@ -216,6 +217,63 @@ describe('the living description of the release issue', () => {
     await waitFor(
       'the warning in the section',
       () => /### Warnings[\s\S]*falls on a Friday/.test(issue.description) || undefined,
+    );
+  }, 60_000);
+
+  it('shows why a security MR is not ready from its Merge Request Hook fields and head pipeline, until it is', async () => {
+    const w = await startWorld();
+    const { releaseId, issue } = await startRelease(w);
+    const vulnerabilityIid = Number(releaseId.split('-')[1]);
+    const mr = (over: Partial<HookMergeRequest>, at: string) =>
+      w.gitlab.deliver(
+        mergeRequestHook({
+          project: REHEARSAL_PROJECT,
+          mergeRequest: {
+            iid: 900,
+            title: 'Security fix',
+            description: `Fixes #${vulnerabilityIid}`,
+            sourceBranch: 'security-fix-main',
+            targetBranch: 'main',
+            state: 'opened',
+            ...over,
+          },
+          action: 'update',
+          actor: { username: REHEARSAL_PEOPLE['dev team'] },
+          instanceUrl: w.gitlab.url,
+          at,
+        }),
+      );
+    const pipeline = (id: number, status: 'failed' | 'success') =>
+      w.gitlab.deliver(
+        pipelineHook({
+          project: REHEARSAL_PROJECT,
+          pipelineId: id,
+          ref: 'security-fix-main',
+          status,
+          instanceUrl: w.gitlab.url,
+        }),
+      );
+    const t0 = DateTime.utc();
+    await mr(
+      { draft: true, detailedMergeStatus: 'not_approved', blockingDiscussionsResolved: false },
+      t0.toISO() ?? '',
+    );
+    await pipeline(7001, 'failed');
+    await waitFor(
+      'the reasons in the section',
+      () =>
+        issue.description.includes(
+          '| main | !900 | not ready: draft; unresolved threads; not approved; pipeline failed |',
+        ) || undefined,
+    );
+    const stored = (await release(w, releaseId))?.mergeRequests[`${REHEARSAL_PROJECT.id}!900`];
+    expect(stored?.notReady).toEqual(['draft', 'unresolved threads', 'not approved']);
+
+    await mr({ detailedMergeStatus: 'mergeable' }, t0.plus({ minutes: 5 }).toISO() ?? '');
+    await pipeline(7002, 'success');
+    await waitFor(
+      'the MR ready in the section',
+      () => issue.description.includes('| main | !900 | ready to merge |') || undefined,
     );
   }, 60_000);
 });

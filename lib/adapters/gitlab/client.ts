@@ -1,4 +1,13 @@
-import { Branches, IssueLinks, IssueNotes, Issues, MergeRequests, Pipelines, Users } from '@gitbeaker/core';
+import {
+  Branches,
+  IssueLinks,
+  IssueNotes,
+  Issues,
+  MergeRequestNotes,
+  MergeRequests,
+  Pipelines,
+  Users,
+} from '@gitbeaker/core';
 import * as z from 'zod';
 import type { GitLabApi } from '../../ports.js';
 import { type Redactions, toGitLabApiError } from './error-mapping.js';
@@ -25,6 +34,7 @@ const shownIssue = z.object({ description: z.string().nullish(), updated_at: z.s
 type Resources = {
   readonly issues: InstanceType<typeof Issues>;
   readonly notes: InstanceType<typeof IssueNotes>;
+  readonly mergeRequestNotes: InstanceType<typeof MergeRequestNotes>;
   readonly links: InstanceType<typeof IssueLinks>;
   readonly branches: InstanceType<typeof Branches>;
   readonly mergeRequests: InstanceType<typeof MergeRequests>;
@@ -56,6 +66,7 @@ export class GitLabClient implements GitLabApi {
     this.api = {
       issues: new Issues(settings),
       notes: new IssueNotes(settings),
+      mergeRequestNotes: new MergeRequestNotes(settings),
       links: new IssueLinks(settings),
       branches: new Branches(settings),
       mergeRequests: new MergeRequests(settings),
@@ -112,6 +123,14 @@ export class GitLabClient implements GitLabApi {
   async createIssueNote(project: number | string, iid: number, body: string): Promise<{ id: number }> {
     const note = await this.call('createIssueNote', [body], () => this.api.notes.create(project, iid, body));
     return { id: parse('createIssueNote', createdNote, note).id };
+  }
+
+  /** Comments on a merge request (readiness nudges to its author and assignees). */
+  async createMergeRequestNote(project: number | string, iid: number, body: string): Promise<{ id: number }> {
+    const note = await this.call('createMergeRequestNote', [body], () =>
+      this.api.mergeRequestNotes.create(project, iid, body),
+    );
+    return { id: parse('createMergeRequestNote', createdNote, note).id };
   }
 
   /** Links two issues; an existing link counts as done. */

@@ -1,3 +1,4 @@
+import { readinessReasons } from '../readiness.js';
 import { computeSchedule, parseDayOne, windowOf } from '../schedule.js';
 import { expandTasks, type TaskInstance } from '../tasks.js';
 import type { Playbook } from '../types/playbook.js';
@@ -49,11 +50,11 @@ export function failedSteps(state: ReleaseState): string[] {
 }
 
 /** Why a security MR is not ready yet, or that it is merged or ready. */
-function readiness(mr: MergeRequestState): string {
+function readiness(state: ReleaseState, mr: MergeRequestState): string {
   if (mr.state === 'merged') return 'merged';
   if (mr.state !== 'opened') return mr.state;
-  const reasons = mr.notReady ?? [];
-  return reasons.length === 0 ? 'open, nothing known against it' : `not ready: ${reasons.join('; ')}`;
+  const reasons = readinessReasons(state, mr);
+  return reasons.length === 0 ? 'ready to merge' : `not ready: ${reasons.join('; ')}`;
 }
 
 /** The security MR matrix: one row per affected version and the main line. */
@@ -63,7 +64,7 @@ function mergeRequestRows(state: ReleaseState): string[] {
   for (const version of [...state.versions, MAIN_LINE]) {
     const mrs = all.filter((mr) => mr.version === version).sort((a, b) => a.iid - b.iid);
     if (mrs.length === 0) rows.push(`| ${version} | none yet | — |`);
-    for (const mr of mrs) rows.push(`| ${version} | !${mr.iid} | ${readiness(mr)} |`);
+    for (const mr of mrs) rows.push(`| ${version} | !${mr.iid} | ${readiness(state, mr)} |`);
   }
   return rows;
 }

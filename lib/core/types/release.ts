@@ -51,8 +51,10 @@ export interface MergeRequestState {
   readonly state: 'opened' | 'closed' | 'merged' | 'locked';
   readonly url: string;
   readonly updatedAt: string;
-  /** Why the MR cannot be merged yet (draft, pipeline, threads, approvals, target, conflicts); empty when ready. */
+  /** Why the MR cannot be merged yet, as its last hook said (draft, threads, approvals, conflicts). */
   readonly notReady?: readonly string[];
+  /** Who to tell when it is not ready: who opened it and its assignees (GitLab usernames). */
+  readonly people?: readonly string[];
 }
 
 /** Latest pipeline seen on a ref (a security branch, or a pipeline secrel started). */

@@ -1,6 +1,7 @@
 import type { DateTime } from 'luxon';
 import { isoOf } from '../../core/moments.js';
 import { DEFAULT_PLAYBOOK } from '../../core/playbook.js';
+import { readinessReasons } from '../../core/readiness.js';
 import { computeSchedule, nextCutoff, parseDayOne } from '../../core/schedule.js';
 import { mergeRequestsFor } from '../../core/signals.js';
 import { expandTasks, taskKey } from '../../core/tasks.js';
@@ -53,7 +54,12 @@ export interface TaskView {
 export interface VersionView {
   readonly version: string;
   /** Security MRs for the version (their iids), and whether every live one is merged. */
-  readonly mergeRequests: readonly { readonly iid: number; readonly state: string }[];
+  readonly mergeRequests: readonly {
+    readonly iid: number;
+    readonly state: string;
+    /** Why it cannot be merged yet (draft, threads, approvals, pipeline, target); empty when ready or merged. */
+    readonly notReady: readonly string[];
+  }[];
   readonly merged: boolean;
   readonly packagesBuilt: boolean;
   readonly validated: boolean;
@@ -151,7 +157,11 @@ export function versionMatrix(state: ReleaseState): VersionView[] {
     const mrs = mergeRequestsFor(state, version);
     return {
       version,
-      mergeRequests: mrs.map((mr) => ({ iid: mr.iid, state: mr.state })),
+      mergeRequests: mrs.map((mr) => ({
+        iid: mr.iid,
+        state: mr.state,
+        notReady: readinessReasons(state, mr),
+      })),
       merged: mrs.length > 0 && mrs.every((mr) => mr.state === 'merged'),
       packagesBuilt: isDone(state, taskKey('build-packages', version)),
       validated: isDone(state, taskKey('validate-all', version)),

@@ -109,6 +109,8 @@ type Route = (call: RecordedCall, params: readonly string[], res: ServerResponse
 export class FakeGitLab extends FakeServer {
   readonly issues: FakeIssue[] = [];
   readonly notes: FakeNote[] = [];
+  /** Comments on merge requests (`issueIid` holds the MR's iid). */
+  readonly mergeRequestNotes: FakeNote[] = [];
   readonly branches: FakeBranch[] = [];
   readonly mergeRequests: FakeMergeRequest[] = [];
   readonly pipelines: FakePipeline[] = [];
@@ -165,6 +167,11 @@ export class FakeGitLab extends FakeServer {
         (call, [p], res) => this.createMergeRequest(call, p, res),
       ],
       ['POST', /^projects\/([^/]+)\/pipeline$/, (call, [p], res) => this.createPipeline(call, p, res)],
+      [
+        'POST',
+        /^projects\/([^/]+)\/merge_requests\/(\d+)\/notes$/,
+        (call, [p, iid], res) => this.createMergeRequestNote(call, p, iid, res),
+      ],
     ];
   }
 
@@ -194,6 +201,7 @@ export class FakeGitLab extends FakeServer {
     for (const list of [
       this.issues,
       this.notes,
+      this.mergeRequestNotes,
       this.branches,
       this.mergeRequests,
       this.pipelines,
@@ -454,6 +462,28 @@ export class FakeGitLab extends FakeServer {
       system: false,
     });
     if (this.options.noteHooks) this.background(this.sendNoteHook(project, issue, note));
+  }
+
+  private createMergeRequestNote(
+    call: RecordedCall,
+    projectRef: string | undefined,
+    iid: string | undefined,
+    res: ServerResponse,
+  ): void {
+    const project = this.findProject(projectRef, res);
+    const mr = project && this.mergeRequests.find((m) => m.projectId === project.id && String(m.iid) === iid);
+    if (project && !mr) sendJson(res, 404, { message: '404 Merge Request Not Found' });
+    const body = mr && this.parse(noteBody, call.body, res);
+    if (!project || !mr || !body) return;
+    const note: FakeNote = {
+      id: this.ids.id(),
+      projectId: project.id,
+      issueIid: mr.iid,
+      body: body.body,
+      author: 'secrel-bot',
+    };
+    this.mergeRequestNotes.push(note);
+    sendJson(res, 201, { id: note.id, body: note.body, noteable_type: 'MergeRequest', noteable_iid: mr.iid });
   }
 
   private linkIssue(

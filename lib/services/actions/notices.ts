@@ -14,6 +14,7 @@ import type { PhaseId } from '../../core/types/playbook.js';
 import type { GateId, GateTiming, StepAck } from '../../core/types/workflow.js';
 import { ActionFailedError, toStepTimestamp, untilCutoff } from '../../core/workflow-steps.js';
 import type { RuntimeDeps } from '../runtime-deps.js';
+import { nudgeUnreadyMergeRequests } from './mr-readiness.js';
 import { once } from './once.js';
 import { conversationIssue, gateLabel, outstanding, owned, phaseTasks } from './owners.js';
 import { contextOf, loadRelease, scheduleOf, transition } from './release-state.js';
@@ -75,6 +76,7 @@ export async function remind(deps: RuntimeDeps, releaseId: string, gate: GateId)
         );
       },
     );
+    await nudgeUnreadyMergeRequests(deps, state, gate, cutoff);
   }
   return untilCutoff(now, cutoff);
 }

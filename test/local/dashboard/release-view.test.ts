@@ -123,7 +123,7 @@ describe('release view: what /api/releases/:id answers', () => {
     expect(versionMatrix(state)).toEqual([
       {
         version: '17.5',
-        mergeRequests: [{ iid: 5, state: 'merged' }],
+        mergeRequests: [{ iid: 5, state: 'merged', notReady: [] }],
         merged: true,
         packagesBuilt: true,
         validated: false,
@@ -131,7 +131,7 @@ describe('release view: what /api/releases/:id answers', () => {
       },
       {
         version: '17.4',
-        mergeRequests: [{ iid: 6, state: 'opened' }],
+        mergeRequests: [{ iid: 6, state: 'opened', notReady: ['no pipeline seen'] }],
         merged: false,
         packagesBuilt: false,
         validated: false,
