@@ -1,4 +1,5 @@
 import { applyNote } from './chatops.js';
+import { applyChecklist } from './checklist.js';
 import type { SecrelConfig } from './config.js';
 import { isOlder, isoOf, millisOf } from './moments.js';
 import { hookReasons, mergeRequestPeople } from './readiness.js';
@@ -107,7 +108,12 @@ export function apply(state: ReleaseState, event: GitLabEvent, ctx: ReleaseConte
     case 'deployment':
       return settle(state, applyDeployment(state, event, ctx), ctx, GITLAB);
     case 'issue':
-      return settle(state, applyIssue(state, event, ctx), ctx, event.actor);
+      return settle(
+        state,
+        applyIssue(state, event, ctx) ?? applyChecklist(state, event, ctx),
+        ctx,
+        event.actor,
+      );
     case 'note':
       return settle(state, applyNote(state, event, ctx), ctx, event.actor);
     default:

@@ -276,4 +276,43 @@ describe('the living description of the release issue', () => {
       () => issue.description.includes('| main | !900 | ready to merge |') || undefined,
     );
   }, 60_000);
+
+  it('a person ticking a box marks the task done by that person; an unauthorized tick is put back with one reply', async () => {
+    const w = await startWorld();
+    const { releaseId, issue } = await startRelease(w);
+    const tick = (key: string) => (d: string) =>
+      d.replace(new RegExp(`^- \\[ \\] \`${key}\``, 'm'), `- [x] \`${key}\``);
+    await w.gitlab.comment(REHEARSAL_PROJECT.id, issue.iid, '/secrel versions 17.5', LEAD);
+    await waitFor(
+      'versions in the section',
+      () => issue.description.includes('Affected versions: 17.5') || undefined,
+    );
+
+    await editDescription(w.gitlab, issue, tick('pre-announcement'), LEAD);
+    await waitFor(
+      'the tick recorded and the line rewritten',
+      () => /- \[x\] `pre-announcement` .* done by @sec-lead at /.test(issue.description) || undefined,
+    );
+    const task = (await release(w, releaseId))?.tasks['pre-announcement'];
+    expect(task).toMatchObject({ status: 'done', by: LEAD });
+
+    const packager = REHEARSAL_PEOPLE['packaging team'];
+    await editDescription(w.gitlab, issue, tick('contact-package-maintainers'), packager);
+    const reply = await waitFor('the refusal', () =>
+      w.gitlab.notes.find(
+        (n) => n.issueIid === issue.iid && n.body.includes('contact-package-maintainers was put back'),
+      ),
+    );
+    expect(reply.body).toContain(`@${packager}`);
+    await waitFor(
+      'the box put back',
+      () => /- \[ \] `contact-package-maintainers` /.test(issue.description) || undefined,
+    );
+    expect((await release(w, releaseId))?.tasks['contact-package-maintainers']?.status).toBe('open');
+    await sectionCurrent(w, releaseId, issue);
+    await sleep(300);
+    expect(w.gitlab.notes.filter((n) => n.body.includes('was put back'))).toHaveLength(1);
+    // The person's tick was answered by the rewritten line, not by a reply.
+    expect(w.gitlab.notes.filter((n) => n.body.includes('pre-announcement'))).toHaveLength(0);
+  }, 60_000);
 });

@@ -18,6 +18,8 @@ export interface IssueEvent {
   readonly url: string;
   readonly updatedAt: string;
   readonly actor: string;
+  /** The description before and after, when this event changed it (`changes.description`). */
+  readonly descriptionChange?: { readonly previous: string; readonly current: string };
 }
 
 /** A merge request changed. Title and description are read only to find references; never logged. */
