@@ -1,8 +1,8 @@
 import { DateTime } from 'luxon';
-import { type Command, parseCommands } from './commands.js';
+import { type Command, type CommandName, parseCommands } from './commands.js';
 import { CommandError } from './errors.js';
 import { isoOf } from './moments.js';
-import { authorize } from './permissions.js';
+import { allowedCommands, authorize } from './permissions.js';
 import { statusReport } from './status.js';
 import { instancesOfTask, reexpandTasks } from './tasks.js';
 import type { ReleaseContext } from './transitions.js';
@@ -115,7 +115,8 @@ export function applyNote(
 function run(state: ReleaseState, command: Command, actor: string, ctx: ReleaseContext): Outcome {
   const at = isoOf(ctx.now);
   const entry = (kind: string, summary: string): TimelineEntry => ({ at, kind, summary, actor });
-  if (command.name !== 'status' && (state.status === 'aborted' || state.status === 'completed')) {
+  const readOnly = command.name === 'status' || command.name === 'help';
+  if (!readOnly && (state.status === 'aborted' || state.status === 'completed')) {
     throw new CommandError(`this release is ${state.status}; nothing changed`);
   }
   switch (command.name) {
@@ -219,6 +220,10 @@ function run(state: ReleaseState, command: Command, actor: string, ctx: ReleaseC
         timeline: [entry('mr-linked', `MR !${command.iid} in project ${project.id} linked by @${actor}`)],
       };
     }
+    case 'h1':
+    case 'cve':
+    case 'help':
+      return runCockpitCommand(state, command, actor, ctx);
     case 'abort':
       return {
         state: { ...state, status: 'aborted', abortedReason: command.reason },
@@ -226,6 +231,62 @@ function run(state: ReleaseState, command: Command, actor: string, ctx: ReleaseC
         timeline: [entry('aborted', `release aborted by @${actor}`)],
         effects: [{ type: 'stop-workflow', releaseId: state.id, reason: `aborted by @${actor}` }],
       };
+  }
+}
+
+/** What each command does, for `/secrel help`. */
+const COMMAND_HELP: Readonly<Record<CommandName, string>> = {
+  status: '`/secrel status`: where the release stands',
+  done: '`/secrel done <task> [version]`: a task is done (or tick its box in the description)',
+  waive: '`/secrel waive <task> [version] <reason>`: skip a task',
+  versions: '`/secrel versions 17.5,17.4`: the affected versions',
+  start: '`/secrel start YYYY-MM-DD`: Day one (UTC)',
+  slip: '`/secrel slip <hours>`: move every cutoff still ahead',
+  mr: '`/secrel mr !<iid>`: add a security merge request',
+  abort: '`/secrel abort <reason>`: stop the release',
+  h1: '`/secrel h1 <report id>`: attach a HackerOne report',
+  cve: '`/secrel cve CVE-YYYY-NNNN`: attach the CVE id',
+  help: '`/secrel help`: this list',
+};
+
+/** `/secrel h1`, `/secrel cve` and `/secrel help`. */
+function runCockpitCommand(
+  state: ReleaseState,
+  command: Extract<Command, { name: 'h1' | 'cve' | 'help' }>,
+  actor: string,
+  ctx: ReleaseContext,
+): Outcome {
+  const at = isoOf(ctx.now);
+  switch (command.name) {
+    case 'help': {
+      const names = allowedCommands(actor, ctx.config, ctx.playbook);
+      return {
+        state,
+        reply: `commands you (@${actor}) may run:\n\n${names.map((n) => `- ${COMMAND_HELP[n]}`).join('\n')}`,
+        timeline: [],
+      };
+    }
+    case 'h1': {
+      const reports = state.hackerOneReports ?? [];
+      if (reports.includes(command.reportId))
+        return { state, reply: `HackerOne report ${command.reportId} was already attached.`, timeline: [] };
+      return {
+        state: { ...state, hackerOneReports: [...reports, command.reportId] },
+        reply: `HackerOne report ${command.reportId} is attached; the disclosure follow-ups use it.`,
+        timeline: [
+          { at, kind: 'h1-attached', summary: `HackerOne report ${command.reportId} attached`, actor },
+        ],
+      };
+    }
+    case 'cve': {
+      if (state.cveId === command.cveId)
+        return { state, reply: `${command.cveId} was already attached.`, timeline: [] };
+      return {
+        state: { ...state, cveId: command.cveId },
+        reply: `${command.cveId} is attached to this release${state.cveId ? ` (was ${state.cveId})` : ''}.`,
+        timeline: [{ at, kind: 'cve-attached', summary: `${command.cveId} attached`, actor }],
+      };
+    }
   }
 }
 

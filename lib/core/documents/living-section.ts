@@ -106,6 +106,12 @@ export function livingSection(input: LivingSectionInput): string {
       state.slipHours !== 0 ? ` (every cutoff slipped by ${state.slipHours} h)` : ''
     }`,
   ];
+  if (state.cveId) lines.push(`- CVE: ${state.cveId}`);
+  if ((state.hackerOneReports ?? []).length > 0) {
+    lines.push(
+      `- HackerOne: ${(state.hackerOneReports ?? []).map((id) => `https://hackerone.com/reports/${id}`).join(', ')}`,
+    );
+  }
   if (state.status === 'aborted') lines.push('- **This release was aborted.**');
   const warnings = releaseWarnings(state, playbook);
   const failed = failedSteps(state);

@@ -132,6 +132,10 @@ export interface ReleaseState {
   /** Ids of notes already handled as commands (most recent last, bounded), so a redelivery replies once. */
   readonly handledNotes?: readonly number[];
   readonly abortedReason?: string;
+  /** HackerOne reports attached with `/secrel h1` (besides those in config). */
+  readonly hackerOneReports?: readonly string[];
+  /** The CVE id attached with `/secrel cve`. */
+  readonly cveId?: string;
   readonly createdAt: string;
   readonly updatedAt: string;
 }

@@ -99,6 +99,9 @@ export interface ReleaseViewJson {
   readonly timeline: readonly TimelineEntry[];
   /** Embargo warnings of the schedule (publication late in the week, embargo over 14 days). */
   readonly warnings: readonly string[];
+  /** Attached with `/secrel cve` and `/secrel h1`. */
+  readonly cveId?: string;
+  readonly hackerOneReports: readonly string[];
   readonly execution?: {
     readonly status: ExecutionView['status'];
     readonly run: number;
@@ -242,6 +245,8 @@ export function buildReleaseView(
     gates,
     timeline: [...timeline],
     warnings: scheduleWarnings(state, playbook),
+    ...(state.cveId ? { cveId: state.cveId } : {}),
+    hackerOneReports: state.hackerOneReports ?? [],
     ...(execution
       ? {
           execution: {
