@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { type Command, type CommandName, parseCommands } from './commands.js';
+import { expediteSlip } from './embargo-break.js';
 import { CommandError } from './errors.js';
 import { isoOf } from './moments.js';
 import { allowedCommands, authorize } from './permissions.js';
@@ -224,6 +225,19 @@ function run(state: ReleaseState, command: Command, actor: string, ctx: ReleaseC
     case 'cve':
     case 'help':
       return runCockpitCommand(state, command, actor, ctx);
+    case 'expedite': {
+      if (PUBLISHING_OR_LATER.includes(state.status))
+        throw new CommandError('publication has started; nothing can move');
+      const slipHours = expediteSlip(state, command.hours, ctx);
+      if (slipHours === undefined) throw new CommandError('no cutoff ahead to expedite (is Day one set?)');
+      return {
+        state: { ...state, slipHours },
+        reply: `every remaining cutoff moves ${state.slipHours - slipHours} h earlier: the next is due by now + ${command.hours} h. Gates are unchanged.`,
+        timeline: [
+          entry('expedite', `expedited: next cutoff by now + ${command.hours} h (total slip ${slipHours} h)`),
+        ],
+      };
+    }
     case 'abort':
       return {
         state: { ...state, status: 'aborted', abortedReason: command.reason },
@@ -244,6 +258,8 @@ const COMMAND_HELP: Readonly<Record<CommandName, string>> = {
   slip: '`/secrel slip <hours>`: move every cutoff still ahead',
   mr: '`/secrel mr !<iid>`: add a security merge request',
   abort: '`/secrel abort <reason>`: stop the release',
+  expedite:
+    '`/secrel expedite <hours>`: after an embargo break, pull the remaining cutoffs in to now + hours',
   h1: '`/secrel h1 <report id>`: attach a HackerOne report',
   cve: '`/secrel cve CVE-YYYY-NNNN`: attach the CVE id',
   help: '`/secrel help`: this list',

@@ -21,6 +21,7 @@ export const COMMAND_NAMES = [
   'h1',
   'cve',
   'help',
+  'expedite',
 ] as const;
 /** A command name. */
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -40,7 +41,8 @@ export type Command =
   | { readonly name: 'abort'; readonly reason: string }
   | { readonly name: 'h1'; readonly reportId: string }
   | { readonly name: 'cve'; readonly cveId: string }
-  | { readonly name: 'help' };
+  | { readonly name: 'help' }
+  | { readonly name: 'expedite'; readonly hours: number };
 
 /** One `/secrel` line of a comment: its command, or why it was not understood. */
 export type ParsedLine =
@@ -104,6 +106,8 @@ export function parseCommand(line: string, playbook: Playbook): Command {
       return parseCve(args);
     case 'help':
       return { name: 'help' };
+    case 'expedite':
+      return { name: 'expedite', hours: parseExpedite(args) };
     default:
       throw new CommandError(`unknown command "${clip(first)}"${suggestion(name, COMMAND_NAMES)}; ${USAGE}`);
   }
@@ -197,6 +201,16 @@ function parseMr(args: readonly string[]): Command {
   }
   const iid = Number(match[2]);
   return match[1] === undefined ? { name: 'mr', iid } : { name: 'mr', iid, projectPath: match[1] };
+}
+
+/** `/secrel expedite <hours>`: whole hours from 1 to 72. */
+function parseExpedite(args: readonly string[]): number {
+  const [hours, ...rest] = args;
+  const value = hours !== undefined && /^\d+$/.test(hours) ? Number(hours) : Number.NaN;
+  if (rest.length > 0 || !(value >= 1 && value <= 72)) {
+    throw new CommandError('expedite needs whole hours from 1 to 72: /secrel expedite <hours>');
+  }
+  return value;
 }
 
 /** `/secrel h1 <report id>`: a HackerOne report id is digits only. */

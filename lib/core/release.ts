@@ -1,6 +1,7 @@
 import { applyNote } from './chatops.js';
 import { applyChecklist } from './checklist.js';
 import type { SecrelConfig } from './config.js';
+import { applyEmbargoBreak } from './embargo-break.js';
 import { isOlder, isoOf, millisOf } from './moments.js';
 import { hookReasons, mergeRequestPeople } from './readiness.js';
 import { referencesIssue } from './references.js';
@@ -110,7 +111,9 @@ export function apply(state: ReleaseState, event: GitLabEvent, ctx: ReleaseConte
     case 'issue':
       return settle(
         state,
-        applyIssue(state, event, ctx) ?? applyChecklist(state, event, ctx),
+        applyIssue(state, event, ctx) ??
+          applyEmbargoBreak(state, event, ctx) ??
+          applyChecklist(state, event, ctx),
         ctx,
         event.actor,
       );

@@ -115,8 +115,15 @@ export function livingSection(input: LivingSectionInput): string {
   if (state.status === 'aborted') lines.push('- **This release was aborted.**');
   const warnings = releaseWarnings(state, playbook);
   const failed = failedSteps(state);
-  if (warnings.length + failed.length > 0) {
+  const broken =
+    state.embargoBrokenAt === undefined
+      ? []
+      : [
+          `**Embargo broken** at ${utcOfIso(state.embargoBrokenAt)}: assess, then \`/secrel expedite <hours>\` or continue as planned`,
+        ];
+  if (warnings.length + failed.length + broken.length > 0) {
     lines.push('', '### Warnings', '');
+    for (const line of broken) lines.push(`- ${line}`);
     for (const failure of failed) lines.push(`- **Failed:** ${failure}`);
     for (const warning of warnings) lines.push(`- ${warning}`);
   }

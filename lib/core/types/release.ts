@@ -136,6 +136,8 @@ export interface ReleaseState {
   readonly hackerOneReports?: readonly string[];
   /** The CVE id attached with `/secrel cve`. */
   readonly cveId?: string;
+  /** When an issue of the release was seen public before publication (DESIGN.md §4.5). */
+  readonly embargoBrokenAt?: string;
   readonly createdAt: string;
   readonly updatedAt: string;
 }

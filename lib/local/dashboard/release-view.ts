@@ -102,6 +102,8 @@ export interface ReleaseViewJson {
   /** Attached with `/secrel cve` and `/secrel h1`. */
   readonly cveId?: string;
   readonly hackerOneReports: readonly string[];
+  /** When the embargo was seen broken (an issue of the release public before publication). */
+  readonly embargoBrokenAt?: string;
   readonly execution?: {
     readonly status: ExecutionView['status'];
     readonly run: number;
@@ -247,6 +249,7 @@ export function buildReleaseView(
     warnings: scheduleWarnings(state, playbook),
     ...(state.cveId ? { cveId: state.cveId } : {}),
     hackerOneReports: state.hackerOneReports ?? [],
+    ...(state.embargoBrokenAt ? { embargoBrokenAt: state.embargoBrokenAt } : {}),
     ...(execution
       ? {
           execution: {
