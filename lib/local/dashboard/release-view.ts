@@ -10,6 +10,7 @@ import type { ReleaseState, ReleaseStatus, TaskState, TimelineEntry } from '../.
 import type { Schedule } from '../../core/types/schedule.js';
 import { releaseWarnings } from '../../core/warnings.js';
 import type { ExecutionView } from '../engine/index.js';
+import { type TroubleItem, troubleOf } from './trouble.js';
 
 /**
  * What `GET /api/releases/:id` answers in local mode (DESIGN.md §8): the facts a release manager
@@ -104,6 +105,8 @@ export interface ReleaseViewJson {
   readonly hackerOneReports: readonly string[];
   /** When the embargo was seen broken (an issue of the release public before publication). */
   readonly embargoBrokenAt?: string;
+  /** Failed steps, refused claims, embargo break and overdue cutoffs: shown first. */
+  readonly trouble: readonly TroubleItem[];
   readonly execution?: {
     readonly status: ExecutionView['status'];
     readonly run: number;
@@ -250,6 +253,7 @@ export function buildReleaseView(
     ...(state.cveId ? { cveId: state.cveId } : {}),
     hackerOneReports: state.hackerOneReports ?? [],
     ...(state.embargoBrokenAt ? { embargoBrokenAt: state.embargoBrokenAt } : {}),
+    trouble: troubleOf(state, timeline, playbook, schedule, now),
     ...(execution
       ? {
           execution: {
