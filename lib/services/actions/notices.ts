@@ -5,6 +5,7 @@ import {
   publishFailedComment,
   reminderComment,
 } from '../../core/documents/owner-comments.js';
+import { phaseStartNotice, reminderNotice } from '../../core/documents/slack-notices.js';
 import { isoOf } from '../../core/moments.js';
 import { findTask, phaseOf } from '../../core/playbook.js';
 import { windowOf } from '../../core/schedule.js';
@@ -15,7 +16,7 @@ import type { GateId, GateTiming, StepAck } from '../../core/types/workflow.js';
 import { ActionFailedError, toStepTimestamp, untilCutoff } from '../../core/workflow-steps.js';
 import type { RuntimeDeps } from '../runtime-deps.js';
 import { nudgeUnreadyMergeRequests } from './mr-readiness.js';
-import { once } from './once.js';
+import { once, type Parts } from './once.js';
 import { conversationIssue, gateLabel, outstanding, owned, phaseTasks } from './owners.js';
 import { contextOf, loadRelease, scheduleOf, transition } from './release-state.js';
 import { escalationAt, gateCutoff } from './timing.js';
@@ -27,6 +28,16 @@ import { escalationAt, gateCutoff } from './timing.js';
  */
 
 const ACK: StepAck = { ok: true };
+
+/** Sends a notice outside GitLab once, as a part of the action it belongs to; nothing without Slack. */
+async function slack(deps: RuntimeDeps, parts: Parts, message: string): Promise<void> {
+  const notifier = deps.notifier;
+  if (!notifier) return;
+  await parts.part('notify', async () => {
+    await notifier.notify(message);
+    return undefined;
+  });
+}
 
 /** `tell-owners`: enters the phase and mentions its owners once, with their tasks and cutoffs. */
 export async function tellOwners(deps: RuntimeDeps, releaseId: string, phase: PhaseId): Promise<StepAck> {
@@ -41,11 +52,15 @@ export async function tellOwners(deps: RuntimeDeps, releaseId: string, phase: Ph
     roles: deps.config.roles,
   });
   const issue = conversationIssue(state);
+  const open = phaseTasks(state, deps.playbook, phase).filter(
+    (i) => state.tasks[i.key]?.status === 'open',
+  ).length;
   await once(deps, { releaseId, action: 'notify', subject: `phase:${phase}` }, async (parts) => {
     await parts.part(
       'comment',
       async () => (await deps.gitlab.createIssueNote(issue.projectId, issue.iid, body)).id,
     );
+    await slack(deps, parts, phaseStartNotice(releaseId, title, cutoff, open));
   });
   return ACK;
 }
@@ -73,6 +88,11 @@ export async function remind(deps: RuntimeDeps, releaseId: string, gate: GateId)
         await parts.part(
           'comment',
           async () => (await deps.gitlab.createIssueNote(issue.projectId, issue.iid, body)).id,
+        );
+        await slack(
+          deps,
+          parts,
+          reminderNotice(releaseId, gateLabel(gate, deps.playbook), cutoff, left.open.length),
         );
       },
     );
