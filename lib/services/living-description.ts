@@ -18,8 +18,25 @@ export const DESCRIBE_ATTEMPTS = 4;
 /** What a rewrite did. */
 export type DescribeOutcome = 'written' | 'unchanged' | 'no-issue' | 'gave-up';
 
-/** Rewrites the living section of the release's issue from its stored state. */
-export async function rewriteLivingSection(deps: DescribeDeps, releaseId: string): Promise<DescribeOutcome> {
+/** Rewrites in flight per release in this process: ingress's and the steps' never overlap. */
+const inFlight = new Map<string, Promise<unknown>>();
+
+/**
+ * Rewrites the living section of the release's issue from its stored state. Rewrites of one
+ * release in this process run one after the other, so two never race each other's check and write.
+ */
+export function rewriteLivingSection(deps: DescribeDeps, releaseId: string): Promise<DescribeOutcome> {
+  const previous = inFlight.get(releaseId) ?? Promise.resolve();
+  const next = previous.catch(() => undefined).then(() => rewriteOnce(deps, releaseId));
+  inFlight.set(releaseId, next);
+  const cleanup = () => {
+    if (inFlight.get(releaseId) === next) inFlight.delete(releaseId);
+  };
+  next.then(cleanup, cleanup);
+  return next;
+}
+
+async function rewriteOnce(deps: DescribeDeps, releaseId: string): Promise<DescribeOutcome> {
   const state = await deps.store.get(releaseId);
   const issue = state?.releaseIssue;
   if (state === undefined || issue === undefined) return 'no-issue';

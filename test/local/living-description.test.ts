@@ -152,6 +152,10 @@ describe('the living description of the release issue', () => {
     const w = await startWorld();
     const { releaseId, issue } = await startRelease(w);
     await editDescription(w.gitlab, issue, (d) => `Notes from the lead: call Alice at 10.\n\n${d}`, LEAD);
+    // Quiet first, so the next read is the first read of a rewrite (GitLab has no conditional edit:
+    // an edit landing between secrel's last check and its write cannot be detected).
+    await sectionCurrent(w, releaseId, issue);
+    await sleep(400);
     // The next time secrel reads the issue, a person edits it right after (before secrel writes).
     let raced = false;
     w.gitlab.afterIssueRead = (read) => {
