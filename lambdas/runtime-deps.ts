@@ -38,8 +38,10 @@ export function gitlabWithoutToken(functionName: string): GitLabApi {
   };
   return {
     createIssue: refuse,
+    getIssue: refuse,
     editIssue: refuse,
     createIssueNote: refuse,
+    createMergeRequestNote: refuse,
     linkIssues: refuse,
     createBranch: refuse,
     createMergeRequest: refuse,

@@ -106,12 +106,16 @@ export interface GitLabApi {
     project: number | string,
     issue: { title: string; description: string; confidential: boolean; labels?: readonly string[] },
   ): Promise<{ iid: number; url: string }>;
+  /** An issue's description and `updated_at`, read before secrel rewrites its own section. */
+  getIssue(project: number | string, iid: number): Promise<{ description: string; updatedAt: string }>;
   editIssue(
     project: number | string,
     iid: number,
-    change: { confidential?: boolean; stateEvent?: 'close' | 'reopen' },
+    change: { confidential?: boolean; stateEvent?: 'close' | 'reopen'; description?: string },
   ): Promise<void>;
   createIssueNote(project: number | string, iid: number, body: string): Promise<{ id: number }>;
+  /** Comments on a merge request (the readiness nudge to its author and assignees). */
+  createMergeRequestNote(project: number | string, iid: number, body: string): Promise<{ id: number }>;
   linkIssues(
     project: number | string,
     iid: number,

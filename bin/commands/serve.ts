@@ -175,6 +175,7 @@ export async function run(argv: readonly string[], output: Output = processOutpu
     const settings = loadLocalSettings(env);
     // Loaded only now: `secrel serve --help` should not pay for the AWS SDK and the engine.
     const { startLocalRuntime } = await import('../../lib/local/runtime.js');
+    const { createNotifier } = await import('../../lib/adapters/notify/index.js');
     output.out('starting DynamoDB Local and the state machine…\n');
     // Subscribed before DynamoDB Local starts, so a Ctrl-C during the start stops in order too.
     const signals = stopSignals(output);
@@ -188,6 +189,10 @@ export async function run(argv: readonly string[], output: Output = processOutpu
         ...(settings.secrets.gitlabToken ? { gitlabToken: settings.secrets.gitlabToken } : {}),
         ...(env.SECREL_VERSION_SERVER_TOKEN ? { versionServerToken: env.SECREL_VERSION_SERVER_TOKEN } : {}),
         ...hackerOneFor(settings.config, env),
+        // The Slack webhook URL is a secret: from the environment, never from the config file.
+        ...(env.SECREL_SLACK_WEBHOOK_URL
+          ? { notifier: createNotifier({ webhookUrl: env.SECREL_SLACK_WEBHOOK_URL }) }
+          : {}),
         speed,
         port,
         ...(values.host ? { host: values.host } : {}),

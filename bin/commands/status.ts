@@ -79,6 +79,7 @@ export const releaseViewSchema = z.object({
   ),
   gates: z.array(z.object({ id: z.string(), status: z.string() })),
   timeline: z.array(z.object({ at: z.string(), kind: z.string(), summary: z.string() })),
+  warnings: z.array(z.string()).default([]),
 });
 
 /** A release as `secrel status <id>` reads it. */
@@ -97,6 +98,7 @@ export function statusText(view: StatusView, timelineLines = 10): string {
     view.nextCutoff
       ? `  next cutoff: ${view.nextCutoff.title} at ${minutes(view.nextCutoff.at)}`
       : '  no cutoff ahead',
+    ...view.warnings.map((warning) => `  WARNING: ${warning}`),
     '',
     renderTable(
       [

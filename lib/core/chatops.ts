@@ -1,9 +1,10 @@
 import { DateTime } from 'luxon';
-import { type Command, parseCommands } from './commands.js';
+import { type Command, type CommandName, parseCommands } from './commands.js';
+import { expediteSlip } from './embargo-break.js';
 import { CommandError } from './errors.js';
 import { preflight, preflightText } from './manual-steps.js';
 import { isoOf } from './moments.js';
-import { authorize } from './permissions.js';
+import { allowedCommands, authorize } from './permissions.js';
 import { type NoteRefusal, noteRefusal, proseLines } from './quick-actions.js';
 import { earliestSlip, moveWaitingGates } from './retime.js';
 import { parseDayOne } from './schedule.js';
@@ -13,6 +14,7 @@ import type { ReleaseContext } from './transitions.js';
 import type { NoteEvent } from './types/events.js';
 import type { Effect, IssueRef, MergeRequestState, ReleaseState, TimelineEntry } from './types/release.js';
 import { WORKFLOW_ERRORS } from './types/workflow.js';
+import { warningLines } from './warnings.js';
 
 /**
  * Carries out `/secrel` commands from a comment on the release (or vulnerability) issue: each is
@@ -152,7 +154,8 @@ function ignoredNote(
 function run(state: ReleaseState, command: Command, actor: string, ctx: ReleaseContext): Outcome {
   const at = isoOf(ctx.now);
   const entry = (kind: string, summary: string): TimelineEntry => ({ at, kind, summary, actor });
-  if (command.name !== 'status' && (state.status === 'aborted' || state.status === 'completed')) {
+  const readOnly = command.name === 'status' || command.name === 'help';
+  if (!readOnly && (state.status === 'aborted' || state.status === 'completed')) {
     throw new CommandError(`this release is ${state.status}; nothing changed`);
   }
   switch (command.name) {
@@ -245,7 +248,7 @@ function run(state: ReleaseState, command: Command, actor: string, ctx: ReleaseC
           ...(moved ? { gates: moved.gates } : {}),
         }),
         ...(moved && moved.effects.length > 0 ? { effects: moved.effects } : {}),
-        reply: `Day one is ${command.dayOne} (UTC).${past ? ' That day is already over: every cutoff up to today is missed.' : ''}${checked}`,
+        reply: `Day one is ${command.dayOne} (UTC).${past ? ' That day is already over: every cutoff up to today is missed.' : ''}${warningLines({ ...state, dayOne: command.dayOne }, ctx.playbook)}${checked}`,
         timeline: [entry('day-one', `Day one set to ${command.dayOne}`)],
       };
     }
@@ -271,6 +274,26 @@ function run(state: ReleaseState, command: Command, actor: string, ctx: ReleaseC
         state: { ...state, linkedMergeRequests: [...linked, key] },
         reply: `MR !${command.iid} joins this release; secrel follows it from its next update.`,
         timeline: [entry('mr-linked', `MR !${command.iid} in project ${project.id} linked by @${actor}`)],
+      };
+    }
+    case 'h1':
+    case 'cve':
+    case 'help':
+      return runCockpitCommand(state, command, actor, ctx);
+    case 'expedite': {
+      if (PUBLISHING_OR_LATER.includes(state.status))
+        throw new CommandError('publication has started; nothing can move');
+      const slipHours = expediteSlip(state, command.hours, ctx);
+      if (slipHours === undefined) throw new CommandError('no cutoff ahead to expedite (is Day one set?)');
+      // Like a slip, an expedite re-times whatever the running machine waits on.
+      const moved = moveWaitingGates(state);
+      return {
+        state: { ...state, slipHours, gates: moved.gates },
+        ...(moved.effects.length > 0 ? { effects: moved.effects } : {}),
+        reply: `every remaining cutoff moves ${state.slipHours - slipHours} h earlier: the next is due by now + ${command.hours} h. Gates are unchanged.`,
+        timeline: [
+          entry('expedite', `expedited: next cutoff by now + ${command.hours} h (total slip ${slipHours} h)`),
+        ],
       };
     }
     case 'abort':
@@ -316,6 +339,65 @@ function nameAsFix(
       },
     ],
   };
+}
+
+/** What each command does, for `/secrel help`. */
+const COMMAND_HELP: Readonly<Record<CommandName, string>> = {
+  status: '`/secrel status`: where the release stands',
+  done: '`/secrel done <task> [version]`: a task is done (or tick its box in the description)',
+  waive: '`/secrel waive <task> [version] <reason>`: skip a task',
+  versions: '`/secrel versions 17.5,17.4`: the affected versions',
+  start: '`/secrel start YYYY-MM-DD`: Day one (UTC)',
+  slip: '`/secrel slip <hours>`: move every cutoff still ahead',
+  mr: '`/secrel mr !<iid>`: add a security merge request',
+  abort: '`/secrel abort <reason>`: stop the release',
+  retry: '`/secrel retry <task> [version]`: run again a step that failed for good',
+  expedite:
+    '`/secrel expedite <hours>`: after an embargo break, pull the remaining cutoffs in to now + hours',
+  h1: '`/secrel h1 <report id>`: attach a HackerOne report',
+  cve: '`/secrel cve CVE-YYYY-NNNN`: attach the CVE id',
+  help: '`/secrel help`: this list',
+};
+
+/** `/secrel h1`, `/secrel cve` and `/secrel help`. */
+function runCockpitCommand(
+  state: ReleaseState,
+  command: Extract<Command, { name: 'h1' | 'cve' | 'help' }>,
+  actor: string,
+  ctx: ReleaseContext,
+): Outcome {
+  const at = isoOf(ctx.now);
+  switch (command.name) {
+    case 'help': {
+      const names = allowedCommands(actor, ctx.config, ctx.playbook);
+      return {
+        state,
+        reply: `commands you (@${actor}) may run:\n\n${names.map((n) => `- ${COMMAND_HELP[n]}`).join('\n')}`,
+        timeline: [],
+      };
+    }
+    case 'h1': {
+      const reports = state.hackerOneReports ?? [];
+      if (reports.includes(command.reportId))
+        return { state, reply: `HackerOne report ${command.reportId} was already attached.`, timeline: [] };
+      return {
+        state: { ...state, hackerOneReports: [...reports, command.reportId] },
+        reply: `HackerOne report ${command.reportId} is attached; the disclosure follow-ups use it.`,
+        timeline: [
+          { at, kind: 'h1-attached', summary: `HackerOne report ${command.reportId} attached`, actor },
+        ],
+      };
+    }
+    case 'cve': {
+      if (state.cveId === command.cveId)
+        return { state, reply: `${command.cveId} was already attached.`, timeline: [] };
+      return {
+        state: { ...state, cveId: command.cveId },
+        reply: `${command.cveId} is attached to this release${state.cveId ? ` (was ${state.cveId})` : ''}.`,
+        timeline: [{ at, kind: 'cve-attached', summary: `${command.cveId} attached`, actor }],
+      };
+    }
+  }
 }
 
 /** A planning release whose Day one and versions are both set is scheduled. */
@@ -380,7 +462,7 @@ function slip(
   const direction = hours > 0 ? `${hours} h later` : `${-hours} h earlier`;
   return {
     state: { ...state, slipHours, gates: moved.gates },
-    reply: `every cutoff still ahead moves ${direction} (total slip ${slipHours} h).`,
+    reply: `every cutoff still ahead moves ${direction} (total slip ${slipHours} h).${warningLines({ ...state, slipHours }, ctx.playbook)}`,
     timeline: [entry('slip', `slipped ${hours} h (total ${slipHours} h)`)],
     ...(moved.effects.length > 0 ? { effects: moved.effects } : {}),
   };

@@ -19,6 +19,10 @@ export const COMMAND_NAMES = [
   'mr',
   'abort',
   'retry',
+  'h1',
+  'cve',
+  'help',
+  'expedite',
 ] as const;
 /** A command name. */
 export type CommandName = (typeof COMMAND_NAMES)[number];
@@ -36,7 +40,11 @@ export type Command =
   | { readonly name: 'slip'; readonly hours: number }
   | { readonly name: 'mr'; readonly iid: number; readonly projectPath?: string }
   | { readonly name: 'abort'; readonly reason: string }
-  | { readonly name: 'retry'; readonly taskId: string; readonly version?: string };
+  | { readonly name: 'retry'; readonly taskId: string; readonly version?: string }
+  | { readonly name: 'h1'; readonly reportId: string }
+  | { readonly name: 'cve'; readonly cveId: string }
+  | { readonly name: 'help' }
+  | { readonly name: 'expedite'; readonly hours: number };
 
 /** One `/secrel` line of a comment: its command, or why it was not understood. */
 export type ParsedLine =
@@ -45,7 +53,7 @@ export type ParsedLine =
 
 const USAGE =
   'commands: status | done <task> [version] | waive <task> [version] <reason> | versions 17.5,17.4 | ' +
-  'start <YYYY-MM-DD> | slip <hours> | mr !<iid> | abort <reason> | retry <task> [version]';
+  'start <YYYY-MM-DD> | slip <hours> | mr !<iid> | abort <reason> | retry <task> | help';
 
 /** True when a line is addressed to secrel (`/secrel` as its own word at the start). */
 export function isCommandLine(line: string): boolean {
@@ -101,6 +109,14 @@ export function parseCommand(line: string, playbook: Playbook): Command {
       if (!reason) throw new CommandError('abort needs a reason: /secrel abort <reason>');
       return { name: 'abort', reason };
     }
+    case 'h1':
+      return parseHackerOne(args);
+    case 'cve':
+      return parseCve(args);
+    case 'help':
+      return { name: 'help' };
+    case 'expedite':
+      return { name: 'expedite', hours: parseExpedite(args) };
     default:
       throw new CommandError(`unknown command "${clip(first)}"${suggestion(name, COMMAND_NAMES)}; ${USAGE}`);
   }
@@ -199,6 +215,35 @@ function parseMr(args: readonly string[]): Command {
   }
   const iid = Number(match[2]);
   return match[1] === undefined ? { name: 'mr', iid } : { name: 'mr', iid, projectPath: match[1] };
+}
+
+/** `/secrel expedite <hours>`: whole hours from 1 to 72. */
+function parseExpedite(args: readonly string[]): number {
+  const [hours, ...rest] = args;
+  const value = hours !== undefined && /^\d+$/.test(hours) ? Number(hours) : Number.NaN;
+  if (rest.length > 0 || !(value >= 1 && value <= 72)) {
+    throw new CommandError('expedite needs whole hours from 1 to 72: /secrel expedite <hours>');
+  }
+  return value;
+}
+
+/** `/secrel h1 <report id>`: a HackerOne report id is digits only. */
+function parseHackerOne(args: readonly string[]): Command {
+  const [id, ...rest] = args;
+  if (id === undefined || rest.length > 0 || !/^\d{1,12}$/.test(id)) {
+    throw new CommandError('h1 needs a HackerOne report id: /secrel h1 <digits>');
+  }
+  return { name: 'h1', reportId: id };
+}
+
+/** `/secrel cve CVE-YYYY-NNNN…`: the year and at least four digits, as CVE ids are. */
+function parseCve(args: readonly string[]): Command {
+  const [id, ...rest] = args;
+  const match = id === undefined ? null : /^CVE-(\d{4})-(\d{4,19})$/i.exec(id);
+  if (match === null || rest.length > 0 || Number(match[1]) < 1999) {
+    throw new CommandError('cve needs a CVE id: /secrel cve CVE-YYYY-NNNN');
+  }
+  return { name: 'cve', cveId: `CVE-${match[1]}-${match[2]}` };
 }
 
 function badVersion(value: string): string {

@@ -1,4 +1,4 @@
-import type { Command, CommandName } from './commands.js';
+import { COMMAND_NAMES, type Command, type CommandName } from './commands.js';
 import type { SecrelConfig } from './config.js';
 import type { Playbook, Role } from './types/playbook.js';
 
@@ -16,6 +16,18 @@ export const RELEASE_MANAGER_COMMANDS: readonly CommandName[] = [
   'versions',
   'retry',
 ];
+
+/** The commands `actor` may run (for `/secrel help`); `done` only when some task is theirs. */
+export function allowedCommands(actor: string, config: SecrelConfig, playbook: Playbook): CommandName[] {
+  const roles = rolesOf(config, actor);
+  if (roles.length === 0) return [];
+  if (roles.includes('security lead')) return [...COMMAND_NAMES];
+  const mayDone = playbook.tasks.some((t) => t.owners.some((owner) => roles.includes(owner)));
+  const managers = roles.includes('release managers') ? RELEASE_MANAGER_COMMANDS : [];
+  return COMMAND_NAMES.filter(
+    (name) => name === 'status' || name === 'help' || managers.includes(name) || (name === 'done' && mayDone),
+  );
+}
 
 /** The outcome of a permission check; `reason` is the one-line reply for a refusal. */
 export type Decision = { readonly allowed: true } | { readonly allowed: false; readonly reason: string };
@@ -53,7 +65,7 @@ export function authorize(
     return { allowed: false, reason: `@${normalize(actor)} has no role in this release; nothing changed` };
   }
   if (roles.includes('security lead')) return { allowed: true };
-  if (command.name === 'status') return { allowed: true };
+  if (command.name === 'status' || command.name === 'help') return { allowed: true };
   if (roles.includes('release managers') && RELEASE_MANAGER_COMMANDS.includes(command.name)) {
     return { allowed: true };
   }

@@ -1,9 +1,12 @@
 import { applyNote } from './chatops.js';
+import { applyChecklist } from './checklist.js';
 import type { SecrelConfig } from './config.js';
+import { applyEmbargoBreak } from './embargo-break.js';
 import { isOlder, isoOf, millisOf } from './moments.js';
 import { countedViaAfter } from './mr-provenance.js';
 import { rolesOf } from './permissions.js';
 import { judgePipelineClaim, refuseClaim, SECREL_VARIABLES } from './pipeline-provenance.js';
+import { hookReasons, mergeRequestPeople } from './readiness.js';
 import { referencesIssue } from './references.js';
 import { environmentKind } from './signals.js';
 import { initialTaskStates } from './tasks.js';
@@ -141,7 +144,14 @@ export function apply(state: ReleaseState, event: GitLabEvent, ctx: ReleaseConte
     case 'deployment':
       return settle(state, applyDeployment(state, event, ctx), ctx, GITLAB);
     case 'issue':
-      return settle(state, applyIssue(state, event, ctx), ctx, event.actor);
+      return settle(
+        state,
+        applyIssue(state, event, ctx) ??
+          applyEmbargoBreak(state, event, ctx) ??
+          applyChecklist(state, event, ctx),
+        ctx,
+        event.actor,
+      );
     case 'note':
       return settle(state, applyNote(state, event, ctx), ctx, event.actor);
     default:
@@ -196,6 +206,7 @@ function applyMergeRequest(
     state: event.state,
     url: event.url,
     updatedAt: event.updatedAt,
+    ...mergeRequestReadiness(event, stored),
   };
   const countedVia = countedViaAfter(state, stored, version, linked, event.actor, ctx.config);
   const next: MergeRequestState = { ...observed, ...(countedVia ? { countedVia } : {}) };
@@ -237,6 +248,16 @@ function applyMergeRequest(
     timeline,
     effects: [],
   };
+}
+
+/** The readiness fields an MR keeps from its hook (`lib/core/readiness.ts`). */
+function mergeRequestReadiness(
+  event: MergeRequestEvent,
+  stored: MergeRequestState | undefined,
+): Pick<MergeRequestState, 'notReady' | 'people'> {
+  const notReady = hookReasons(event);
+  const people = mergeRequestPeople(event, stored);
+  return { ...(notReady.length > 0 ? { notReady } : {}), ...(people.length > 0 ? { people } : {}) };
 }
 
 /** Progress order of pipeline and deployment statuses, for events that carry the same timestamp. */

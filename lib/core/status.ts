@@ -1,10 +1,12 @@
 import { DateTime } from 'luxon';
 import { evaluateGate, type GateId, parseGateId, phaseGate } from './gates.js';
 import { fixLines } from './mr-provenance.js';
+import { readinessReasons } from './readiness.js';
 import { expandTasks, type TaskInstance } from './tasks.js';
 import type { PhaseId, Playbook } from './types/playbook.js';
 import type { ReleaseState } from './types/release.js';
 import { MAIN_LINE } from './versions.js';
+import { releaseWarnings } from './warnings.js';
 
 /**
  * The `/secrel status` reply: where the release stands, what is open and who owns it, and what
@@ -38,6 +40,21 @@ function taskLine(instance: TaskInstance): string {
   return `- [ ] \`${instance.key}\` ${instance.task.text} (${instance.task.owners.join(', ')})`;
 }
 
+/** The security MRs that are open, each with why it is not ready yet. */
+function mergeRequestLines(state: ReleaseState): string[] {
+  const open = Object.values(state.mergeRequests).filter((mr) => mr.state === 'opened');
+  if (open.length === 0) return [];
+  return [
+    '',
+    '#### Security merge requests',
+    '',
+    ...open.map((mr) => {
+      const reasons = readinessReasons(state, mr);
+      return `- !${mr.iid} (${mr.version}): ${reasons.length === 0 ? 'ready to merge' : `not ready: ${reasons.join('; ')}`}`;
+    }),
+  ];
+}
+
 /** Markdown status of a release for a reply on the release issue. */
 export function statusReport(state: ReleaseState, playbook: Playbook, cutoffs: PhaseCutoffs = {}): string {
   const order = playbook.phases.map((p) => p.id);
@@ -51,6 +68,7 @@ export function statusReport(state: ReleaseState, playbook: Playbook, cutoffs: P
     `Day one: ${state.dayOne ?? 'not set'} · affected versions: ${state.versions.join(', ') || 'not set'} · slip: ${state.slipHours} h`,
   ];
   if (state.status === 'aborted') lines.push('', 'This release was aborted.');
+  for (const warning of releaseWarnings(state, playbook)) lines.push('', `Warning: ${warning}.`);
 
   const open = expandTasks(playbook, state.versions).filter((i) => {
     const s = state.tasks[i.key]?.status;
@@ -69,6 +87,7 @@ export function statusReport(state: ReleaseState, playbook: Playbook, cutoffs: P
 
   const fixes = [...state.versions, MAIN_LINE].flatMap((version) => fixLines(state, version));
   if (fixes.length > 0) lines.push('', '#### Fixes', '', ...fixes.map((line) => `- ${line}`));
+  lines.push(...mergeRequestLines(state));
 
   const gates = new Set<GateId>(['schedule-confirmed', phaseGate(state.phase), 'publish', 'disclose']);
   for (const id of Object.keys(state.gates)) {

@@ -7,12 +7,12 @@ import type { Logger } from './logger.js';
  * the response is sent; on AWS the actions function is invoked asynchronously.
  */
 
-/** An effect handed over for later: a reply on an issue or a notification. */
-export type DeferredEffect = Extract<Effect, { type: 'reply' | 'notify' }>;
+/** An effect handed over for later: a reply on an issue, a notification, or the living description. */
+export type DeferredEffect = Extract<Effect, { type: 'reply' | 'notify' | 'describe' }>;
 
 /** True for effects ingress defers rather than performs inline. */
 export function isDeferred(effect: Effect): effect is DeferredEffect {
-  return effect.type === 'reply' || effect.type === 'notify';
+  return effect.type === 'reply' || effect.type === 'notify' || effect.type === 'describe';
 }
 
 /** Takes deferred effects of a committed change. Must return quickly; it never performs them inline. */
@@ -23,6 +23,9 @@ export interface EffectDispatcher {
 /** Performs one deferred effect (wired to GitLab and the notifier by local mode). */
 export type EffectRunner = (releaseId: string, effect: DeferredEffect) => Promise<void>;
 
+/** How long a queued description rewrite lets a burst of changes gather before it runs. */
+export const DESCRIBE_SETTLE_MS = 150;
+
 /**
  * Local mode's dispatcher: queues effects and runs them one by one on a later turn of the
  * event loop, after the HTTP response has gone out. A failing effect is logged and skipped.
@@ -30,7 +33,7 @@ export type EffectRunner = (releaseId: string, effect: DeferredEffect) => Promis
 export class LocalEffectDispatcher implements EffectDispatcher {
   readonly #run: EffectRunner;
   readonly #logger: Logger;
-  readonly #queue: { releaseId: string; effect: DeferredEffect }[] = [];
+  readonly #queue: { releaseId: string; effect: DeferredEffect; at: number }[] = [];
   #draining: Promise<void> | undefined;
 
   constructor(run: EffectRunner, logger: Logger) {
@@ -39,7 +42,15 @@ export class LocalEffectDispatcher implements EffectDispatcher {
   }
 
   async dispatch(releaseId: string, effects: readonly DeferredEffect[]): Promise<void> {
-    for (const effect of effects) this.#queue.push({ releaseId, effect });
+    for (const effect of effects) {
+      // A rewrite already waiting reads the latest state when it runs: a burst needs only one.
+      if (
+        effect.type === 'describe' &&
+        this.#queue.some((q) => q.releaseId === releaseId && q.effect.type === 'describe')
+      )
+        continue;
+      this.#queue.push({ releaseId, effect, at: Date.now() });
+    }
     if (this.#queue.length > 0 && !this.#draining) {
       this.#draining = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.#drain());
     }
@@ -50,9 +61,27 @@ export class LocalEffectDispatcher implements EffectDispatcher {
     while (this.#draining) await this.#draining;
   }
 
+  /**
+   * The next effect to run. A rewrite of the description runs once it has been queued for
+   * {@link DESCRIBE_SETTLE_MS}, staying queued meanwhile so the rest of a burst of changes joins
+   * it; replies and notices queued behind it go first rather than wait.
+   */
+  async #next(): Promise<{ releaseId: string; effect: DeferredEffect } | undefined> {
+    for (;;) {
+      const now = Date.now();
+      const ready = this.#queue.findIndex(
+        (q) => q.effect.type !== 'describe' || q.at + DESCRIBE_SETTLE_MS <= now,
+      );
+      if (ready >= 0) return this.#queue.splice(ready, 1)[0];
+      const first = this.#queue[0];
+      if (first === undefined) return undefined;
+      await new Promise((resolve) => setTimeout(resolve, first.at + DESCRIBE_SETTLE_MS - now));
+    }
+  }
+
   async #drain(): Promise<void> {
     try {
-      for (let next = this.#queue.shift(); next; next = this.#queue.shift()) {
+      for (let next = await this.#next(); next; next = await this.#next()) {
         try {
           await this.#run(next.releaseId, next.effect);
         } catch (err) {

@@ -81,6 +81,11 @@ async function carryOut(deps: IngressDeps, releaseId: string, effects: readonly 
   }
 }
 
+/** A changed release also gets its living description rewritten (deferred, coalesced). */
+function withDescribe(changed: boolean, effects: readonly Effect[]): readonly Effect[] {
+  return changed ? [...effects, { type: 'describe' }] : effects;
+}
+
 function signal(deps: IngressDeps, releaseId: string, effect: Effect): Promise<void> {
   switch (effect.type) {
     case 'start-workflow':
@@ -157,7 +162,9 @@ export async function ingestEvent(
   const toCarryOut = status === 'accepted' ? outcomes : changed;
   await Promise.all(
     toCarryOut.map((outcome) =>
-      outcome.kind === 'duplicate' ? undefined : carryOut(deps, outcome.releaseId, outcome.effects),
+      outcome.kind === 'duplicate'
+        ? undefined
+        : carryOut(deps, outcome.releaseId, withDescribe(outcome.kind === 'changed', outcome.effects)),
     ),
   );
   return { status, changed: changed.map((outcome) => outcome.releaseId) };

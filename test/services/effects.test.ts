@@ -8,7 +8,7 @@ describe('local effect dispatcher', () => {
   it('runs replies only after the dispatching call has returned, in the order given', async () => {
     const ran: string[] = [];
     const dispatcher = new LocalEffectDispatcher(async (_id, effect) => {
-      ran.push(effect.type === 'reply' ? effect.body : effect.message);
+      ran.push(effect.type === 'reply' ? effect.body : effect.type);
     }, silentLogger);
     await dispatcher.dispatch('42-77', [reply('first'), reply('second')]);
     // The acknowledgement goes out before any reply is attempted.

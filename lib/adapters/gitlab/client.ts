@@ -1,4 +1,13 @@
-import { Branches, IssueLinks, IssueNotes, Issues, MergeRequests, Pipelines, Users } from '@gitbeaker/core';
+import {
+  Branches,
+  IssueLinks,
+  IssueNotes,
+  Issues,
+  MergeRequestNotes,
+  MergeRequests,
+  Pipelines,
+  Users,
+} from '@gitbeaker/core';
 import * as z from 'zod';
 import type { GitLabApi } from '../../ports.js';
 import { type Redactions, toGitLabApiError } from './error-mapping.js';
@@ -20,10 +29,12 @@ const createdPipeline = z.object({ id: z.number().int(), web_url: z.string() });
 const createdNote = z.object({ id: z.number().int() });
 const users = z.array(z.object({ id: z.number().int(), username: z.string() }));
 const mergeRequests = z.array(created);
+const shownIssue = z.object({ description: z.string().nullish(), updated_at: z.string() });
 
 type Resources = {
   readonly issues: InstanceType<typeof Issues>;
   readonly notes: InstanceType<typeof IssueNotes>;
+  readonly mergeRequestNotes: InstanceType<typeof MergeRequestNotes>;
   readonly links: InstanceType<typeof IssueLinks>;
   readonly branches: InstanceType<typeof Branches>;
   readonly mergeRequests: InstanceType<typeof MergeRequests>;
@@ -55,6 +66,7 @@ export class GitLabClient implements GitLabApi {
     this.api = {
       issues: new Issues(settings),
       notes: new IssueNotes(settings),
+      mergeRequestNotes: new MergeRequestNotes(settings),
       links: new IssueLinks(settings),
       branches: new Branches(settings),
       mergeRequests: new MergeRequests(settings),
@@ -79,17 +91,30 @@ export class GitLabClient implements GitLabApi {
     return { iid, url: web_url };
   }
 
-  /** Lifts confidentiality or closes/reopens an issue. */
+  /** Reads an issue's description and when it last changed (for the living description). */
+  async getIssue(project: number | string, iid: number): Promise<{ description: string; updatedAt: string }> {
+    const body = await this.call('getIssue', [], () => this.api.issues.show(iid, { projectId: project }));
+    const issue = parse('getIssue', shownIssue, body);
+    return { description: issue.description ?? '', updatedAt: issue.updated_at };
+  }
+
+  /** Lifts confidentiality, closes/reopens an issue, or rewrites its description. */
   async editIssue(
     project: number | string,
     iid: number,
-    change: { confidential?: boolean; stateEvent?: 'close' | 'reopen' },
+    change: { confidential?: boolean; stateEvent?: 'close' | 'reopen'; description?: string },
   ): Promise<void> {
-    if (change.confidential === undefined && change.stateEvent === undefined) return;
-    await this.call('editIssue', [], () =>
+    if (
+      change.confidential === undefined &&
+      change.stateEvent === undefined &&
+      change.description === undefined
+    )
+      return;
+    await this.call('editIssue', change.description === undefined ? [] : [change.description], () =>
       this.api.issues.edit(project, iid, {
         ...(change.confidential !== undefined ? { confidential: change.confidential } : {}),
         ...(change.stateEvent !== undefined ? { stateEvent: change.stateEvent } : {}),
+        ...(change.description !== undefined ? { description: change.description } : {}),
       }),
     );
   }
@@ -98,6 +123,14 @@ export class GitLabClient implements GitLabApi {
   async createIssueNote(project: number | string, iid: number, body: string): Promise<{ id: number }> {
     const note = await this.call('createIssueNote', [body], () => this.api.notes.create(project, iid, body));
     return { id: parse('createIssueNote', createdNote, note).id };
+  }
+
+  /** Comments on a merge request (readiness nudges to its author and assignees). */
+  async createMergeRequestNote(project: number | string, iid: number, body: string): Promise<{ id: number }> {
+    const note = await this.call('createMergeRequestNote', [body], () =>
+      this.api.mergeRequestNotes.create(project, iid, body),
+    );
+    return { id: parse('createMergeRequestNote', createdNote, note).id };
   }
 
   /** Links two issues; an existing link counts as done. */

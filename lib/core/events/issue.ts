@@ -30,7 +30,12 @@ export const issuePayloadSchema = z.looseObject({
     labels: z.array(labelSchema).nullish(),
   }),
   labels: z.array(labelSchema).nullish(),
-  changes: z.looseObject({ labels: labelChangeSchema.nullish() }).nullish(),
+  changes: z
+    .looseObject({
+      labels: labelChangeSchema.nullish(),
+      description: z.looseObject({ previous: z.string().nullish(), current: z.string().nullish() }).nullish(),
+    })
+    .nullish(),
 });
 
 /** Parses an Issue Hook or Confidential Issue Hook body into an {@link IssueEvent}. */
@@ -55,6 +60,7 @@ export const parseIssueHook: EventParser = (eventHeader, body) => {
     url: attributes.url,
     updatedAt: attributes.updated_at,
     actor: payload.user.username,
+    ...descriptionChangeOf(payload.changes?.description),
   };
   return parsed(event);
 };
@@ -64,4 +70,12 @@ function addedLabels(change: z.output<typeof labelChangeSchema> | null | undefin
   if (!change) return [];
   const before = new Set(labelTitles(change.previous));
   return labelTitles(change.current).filter((title) => !before.has(title));
+}
+
+/** `changes.description` as before/after text, when the event changed the description. */
+function descriptionChangeOf(
+  change: { previous?: string | null; current?: string | null } | null | undefined,
+): Pick<IssueEvent, 'descriptionChange'> {
+  if (!change) return {};
+  return { descriptionChange: { previous: change.previous ?? '', current: change.current ?? '' } };
 }

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { MergeRequestEvent } from '../types/events.js';
+import type { MergeRequestEvent, MergeRequestReadiness } from '../types/events.js';
 import { type EventParser, parsed } from './outcome.js';
 import { parsePayload } from './payload.js';
 import { projectSchema, userSchema } from './shared.js';
@@ -23,7 +23,12 @@ export const mergeRequestPayloadSchema = z.looseObject({
     description: z.string().nullish(),
     url: z.string(),
     updated_at: gitlabTime,
+    draft: z.boolean().nullish(),
+    work_in_progress: z.boolean().nullish(),
+    detailed_merge_status: z.string().nullish(),
+    blocking_discussions_resolved: z.boolean().nullish(),
   }),
+  assignees: z.array(z.looseObject({ username: z.string() })).nullish(),
 });
 
 /** Parses a Merge Request Hook body into a {@link MergeRequestEvent}. */
@@ -44,6 +49,21 @@ export const parseMergeRequestHook: EventParser = (eventHeader, body) => {
     url: attributes.url,
     updatedAt: attributes.updated_at,
     actor: payload.user.username,
+    readiness: readinessOf(payload),
   };
   return parsed(event);
 };
+
+/** The readiness fields GitLab sent (older GitLab sends only `work_in_progress`). */
+function readinessOf(payload: z.output<typeof mergeRequestPayloadSchema>): MergeRequestReadiness {
+  const a = payload.object_attributes;
+  const draft = a.draft ?? a.work_in_progress ?? undefined;
+  return {
+    ...(draft !== undefined ? { draft } : {}),
+    ...(a.detailed_merge_status ? { detailedMergeStatus: a.detailed_merge_status } : {}),
+    ...(typeof a.blocking_discussions_resolved === 'boolean'
+      ? { blockingDiscussionsResolved: a.blocking_discussions_resolved }
+      : {}),
+    ...(payload.assignees ? { assignees: payload.assignees.map((u) => u.username) } : {}),
+  };
+}

@@ -18,6 +18,8 @@ export interface IssueEvent {
   readonly url: string;
   readonly updatedAt: string;
   readonly actor: string;
+  /** The description before and after, when this event changed it (`changes.description`). */
+  readonly descriptionChange?: { readonly previous: string; readonly current: string };
 }
 
 /** A merge request changed. Title and description are read only to find references; never logged. */
@@ -35,6 +37,19 @@ export interface MergeRequestEvent {
   readonly url: string;
   readonly updatedAt: string;
   readonly actor: string;
+  /** Readiness fields of the hook (see `lib/core/readiness.ts`); absent when GitLab did not send them. */
+  readonly readiness?: MergeRequestReadiness;
+}
+
+/** What a Merge Request Hook says about whether the MR can be merged. */
+export interface MergeRequestReadiness {
+  /** `draft`, or the older `work_in_progress`. */
+  readonly draft?: boolean;
+  /** GitLab's `detailed_merge_status` (`mergeable`, `not_approved`, `conflict`, ...). */
+  readonly detailedMergeStatus?: string;
+  readonly blockingDiscussionsResolved?: boolean;
+  /** Usernames of the assignees (`assignees[].username`). */
+  readonly assignees?: readonly string[];
 }
 
 /** A pipeline changed status. */

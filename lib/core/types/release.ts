@@ -60,6 +60,10 @@ export interface MergeRequestState {
    * a fix role. Absent: it joined by mentioning the issue and does not count.
    */
   readonly countedVia?: 'command' | 'role';
+  /** Why the MR cannot be merged yet, as its last hook said (draft, threads, approvals, conflicts). */
+  readonly notReady?: readonly string[];
+  /** Who to tell when it is not ready: who opened it and its assignees (GitLab usernames). */
+  readonly people?: readonly string[];
 }
 
 /** Latest pipeline seen on a ref (a security branch, or a pipeline secrel started). */
@@ -162,6 +166,12 @@ export interface ReleaseState {
   /** Ids of notes already handled as commands (most recent last, bounded), so a redelivery replies once. */
   readonly handledNotes?: readonly number[];
   readonly abortedReason?: string;
+  /** HackerOne reports attached with `/secrel h1` (besides those in config). */
+  readonly hackerOneReports?: readonly string[];
+  /** The CVE id attached with `/secrel cve`. */
+  readonly cveId?: string;
+  /** When an issue of the release was seen public before publication (DESIGN.md §4.5). */
+  readonly embargoBrokenAt?: string;
   readonly createdAt: string;
   readonly updatedAt: string;
 }
@@ -186,7 +196,9 @@ export type Effect =
       /** Text safe for channels outside the confidential issue. */
       readonly message: string;
     }
-  | { readonly type: 'stop-workflow'; readonly releaseId: string; readonly reason: string };
+  | { readonly type: 'stop-workflow'; readonly releaseId: string; readonly reason: string }
+  /** Rewrite secrel's section of the release issue description from the stored release. */
+  | { readonly type: 'describe' };
 
 /** The result of applying an event: the new state, what to record, what to do. */
 export interface Applied {

@@ -116,7 +116,7 @@ export const actionRequestSchema = z.discriminatedUnion('step', [
 export type ActionRequest = z.infer<typeof actionRequestSchema>;
 
 /** One effect ingress hands to the actions function: one of the release core's own effects. */
-export type DeliverableEffect = Extract<Effect, { type: 'reply' | 'notify' }>;
+export type DeliverableEffect = Extract<Effect, { type: 'reply' | 'notify' | 'describe' }>;
 
 /**
  * Schema of the effects ingress defers to the actions function on AWS: a reply on a GitLab issue, or a notice
@@ -134,6 +134,7 @@ export const deliverableEffectSchema: z.ZodType<DeliverableEffect> = z.discrimin
     body: z.string().min(1),
   }),
   z.object({ type: z.literal('notify'), roles: z.array(z.enum(ROLES)), message: z.string().min(1) }),
+  z.object({ type: z.literal('describe') }),
 ]);
 
 /**

@@ -2,13 +2,16 @@ import type { DateTime } from 'luxon';
 import { isoOf } from '../../core/moments.js';
 import { fixLines } from '../../core/mr-provenance.js';
 import { DEFAULT_PLAYBOOK } from '../../core/playbook.js';
+import { readinessReasons } from '../../core/readiness.js';
 import { computeSchedule, nextCutoff, parseDayOne } from '../../core/schedule.js';
 import { mergedFor, mergeRequestsFor } from '../../core/signals.js';
 import { expandTasks, taskKey } from '../../core/tasks.js';
 import type { PhaseId, Playbook, Role } from '../../core/types/playbook.js';
 import type { ReleaseState, ReleaseStatus, TaskState, TimelineEntry } from '../../core/types/release.js';
 import type { Schedule } from '../../core/types/schedule.js';
+import { releaseWarnings } from '../../core/warnings.js';
 import type { ExecutionView } from '../engine/index.js';
+import { type TroubleItem, troubleOf } from './trouble.js';
 
 /**
  * What `GET /api/releases/:id` answers in local mode (DESIGN.md §8): the facts a release manager
@@ -53,7 +56,12 @@ export interface TaskView {
 export interface VersionView {
   readonly version: string;
   /** Security MRs for the version (their iids), and whether every live one is merged. */
-  readonly mergeRequests: readonly { readonly iid: number; readonly state: string }[];
+  readonly mergeRequests: readonly {
+    readonly iid: number;
+    readonly state: string;
+    /** Why it cannot be merged yet (draft, threads, approvals, pipeline, target); empty when ready or merged. */
+    readonly notReady: readonly string[];
+  }[];
   /** Which MR is the version's fix and why any other is not counted, one line each. */
   readonly fixes: readonly string[];
   readonly merged: boolean;
@@ -93,6 +101,15 @@ export interface ReleaseViewJson {
   readonly matrix: readonly VersionView[];
   readonly gates: readonly GateView[];
   readonly timeline: readonly TimelineEntry[];
+  /** Embargo warnings of the schedule (publication late in the week, embargo over 14 days). */
+  readonly warnings: readonly string[];
+  /** Attached with `/secrel cve` and `/secrel h1`. */
+  readonly cveId?: string;
+  readonly hackerOneReports: readonly string[];
+  /** When the embargo was seen broken (an issue of the release public before publication). */
+  readonly embargoBrokenAt?: string;
+  /** Failed steps, refused claims, embargo break and overdue cutoffs: shown first. */
+  readonly trouble: readonly TroubleItem[];
   readonly execution?: {
     readonly status: ExecutionView['status'];
     readonly run: number;
@@ -125,6 +142,15 @@ function scheduleOf(state: ReleaseState, playbook: Playbook): Schedule | undefin
   }
 }
 
+/** The release's embargo warnings; none when its stored Day one does not compute. */
+function scheduleWarnings(state: ReleaseState, playbook: Playbook): string[] {
+  try {
+    return releaseWarnings(state, playbook);
+  } catch {
+    return [];
+  }
+}
+
 function isDone(state: ReleaseState, key: string): boolean {
   return state.tasks[key]?.status === 'done';
 }
@@ -142,7 +168,11 @@ export function versionMatrix(state: ReleaseState): VersionView[] {
     const mrs = mergeRequestsFor(state, version);
     return {
       version,
-      mergeRequests: mrs.map((mr) => ({ iid: mr.iid, state: mr.state })),
+      mergeRequests: mrs.map((mr) => ({
+        iid: mr.iid,
+        state: mr.state,
+        notReady: readinessReasons(state, mr),
+      })),
       fixes: fixLines(state, version),
       merged: mergedFor(state, version).holds,
       packagesBuilt: isDone(state, taskKey('build-packages', version)),
@@ -223,6 +253,11 @@ export function buildReleaseView(
     matrix: versionMatrix(state),
     gates,
     timeline: [...timeline],
+    warnings: scheduleWarnings(state, playbook),
+    ...(state.cveId ? { cveId: state.cveId } : {}),
+    hackerOneReports: state.hackerOneReports ?? [],
+    ...(state.embargoBrokenAt ? { embargoBrokenAt: state.embargoBrokenAt } : {}),
+    trouble: troubleOf(state, timeline, playbook, schedule, now),
     ...(execution
       ? {
           execution: {

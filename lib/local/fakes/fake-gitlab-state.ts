@@ -24,6 +24,15 @@ export interface FakeIssue {
   readonly webUrl: string;
   /** Issues linked to this one, as `{ projectId, iid }`. */
   readonly links: { projectId: number; iid: number }[];
+  /** ISO time of the last change; moves on every edit, as GitLab's `updated_at` does. */
+  updatedAt: string;
+}
+
+/** The next `updated_at` after `previous`: now, but always later than the last one (ms resolution). */
+export function nextUpdatedAt(previous?: string): string {
+  const now = Date.now();
+  const last = previous === undefined ? 0 : Date.parse(previous);
+  return new Date(Math.max(now, last + 1)).toISOString();
 }
 
 /** A comment on an issue. */

@@ -8,6 +8,7 @@ import {
   type FakePipeline,
   type FakeProject,
   IdCounter,
+  nextUpdatedAt,
 } from './fake-gitlab-state.js';
 import {
   deploymentHook,
@@ -81,6 +82,7 @@ const issueEditBody = z.object({
   confidential: z.boolean().optional(),
   state_event: z.enum(['close', 'reopen']).optional(),
   add_labels: z.string().optional(),
+  description: z.string().optional(),
 });
 const noteBody = z.object({ body: z.string().min(1) });
 const linkBody = z.object({
@@ -110,6 +112,8 @@ type Route = (call: RecordedCall, params: readonly string[], res: ServerResponse
 export class FakeGitLab extends FakeServer {
   readonly issues: FakeIssue[] = [];
   readonly notes: FakeNote[] = [];
+  /** Comments on merge requests (`issueIid` holds the MR's iid). */
+  readonly mergeRequestNotes: FakeNote[] = [];
   readonly branches: FakeBranch[] = [];
   readonly mergeRequests: FakeMergeRequest[] = [];
   readonly pipelines: FakePipeline[] = [];
@@ -117,6 +121,8 @@ export class FakeGitLab extends FakeServer {
   readonly deliveries: WebhookDelivery[] = [];
   /** Token, projects' access, users, branches and project hooks (`secrel connect`'s calls). */
   readonly setup: FakeGitLabSetup;
+  /** Called after each issue is read through the API (a person editing right after secrel read). */
+  afterIssueRead: ((issue: FakeIssue) => void) | undefined;
 
   private ids = new IdCounter();
   private readonly pending = new Set<Promise<unknown>>();
@@ -166,6 +172,11 @@ export class FakeGitLab extends FakeServer {
         (call, [p], res) => this.createMergeRequest(call, p, res),
       ],
       ['POST', /^projects\/([^/]+)\/pipeline$/, (call, [p], res) => this.createPipeline(call, p, res)],
+      [
+        'POST',
+        /^projects\/([^/]+)\/merge_requests\/(\d+)\/notes$/,
+        (call, [p, iid], res) => this.createMergeRequestNote(call, p, iid, res),
+      ],
     ];
     this.setup = new FakeGitLabSetup(this, options.setup);
     this.routes.push(...this.setup.routes());
@@ -197,6 +208,7 @@ export class FakeGitLab extends FakeServer {
     for (const list of [
       this.issues,
       this.notes,
+      this.mergeRequestNotes,
       this.branches,
       this.mergeRequests,
       this.pipelines,
@@ -412,6 +424,7 @@ export class FakeGitLab extends FakeServer {
     const project = this.findProject(projectRef, res);
     const issue = project && this.findIssue(project, iid, res);
     if (issue) sendJson(res, 200, this.issueJson(issue));
+    if (issue) this.afterIssueRead?.(issue);
   }
 
   private editIssue(
@@ -435,6 +448,11 @@ export class FakeGitLab extends FakeServer {
     for (const label of body.add_labels?.split(',') ?? []) {
       if (label.trim() && !issue.labels.includes(label.trim())) issue.labels.push(label.trim());
     }
+    if (body.description !== undefined && body.description !== issue.description) {
+      changes.description = { previous: issue.description, current: body.description };
+      issue.description = body.description;
+    }
+    issue.updatedAt = nextUpdatedAt(issue.updatedAt);
     sendJson(res, 200, this.issueJson(issue));
     if (!this.options.issueHooks) return;
     const action = stateChanged ? (nextState === 'closed' ? 'close' : 'reopen') : 'update';
@@ -462,6 +480,28 @@ export class FakeGitLab extends FakeServer {
       system: false,
     });
     if (this.options.noteHooks) this.background(this.sendNoteHook(project, issue, note));
+  }
+
+  private createMergeRequestNote(
+    call: RecordedCall,
+    projectRef: string | undefined,
+    iid: string | undefined,
+    res: ServerResponse,
+  ): void {
+    const project = this.findProject(projectRef, res);
+    const mr = project && this.mergeRequests.find((m) => m.projectId === project.id && String(m.iid) === iid);
+    if (project && !mr) sendJson(res, 404, { message: '404 Merge Request Not Found' });
+    const body = mr && this.parse(noteBody, call.body, res);
+    if (!project || !mr || !body) return;
+    const note: FakeNote = {
+      id: this.ids.id(),
+      projectId: project.id,
+      issueIid: mr.iid,
+      body: body.body,
+      author: 'secrel-bot',
+    };
+    this.mergeRequestNotes.push(note);
+    sendJson(res, 201, { id: note.id, body: note.body, noteable_type: 'MergeRequest', noteable_iid: mr.iid });
   }
 
   private linkIssue(
@@ -696,6 +736,7 @@ export class FakeGitLab extends FakeServer {
       state: 'opened',
       webUrl: `${this.url}/${project.path}/-/issues/${iid}`,
       links: [],
+      updatedAt: nextUpdatedAt(),
     };
     this.issues.push(issue);
     return issue;
@@ -739,6 +780,7 @@ export class FakeGitLab extends FakeServer {
       labels: issue.labels,
       state: issue.state,
       web_url: issue.webUrl,
+      updated_at: issue.updatedAt,
     };
   }
 

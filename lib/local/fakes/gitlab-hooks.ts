@@ -221,6 +221,11 @@ export interface HookMergeRequest {
   readonly sourceBranch: string;
   readonly targetBranch: string;
   readonly state: 'opened' | 'closed' | 'merged' | 'locked';
+  /** Readiness as GitLab reports it; a ready MR when absent. */
+  readonly draft?: boolean;
+  readonly detailedMergeStatus?: string;
+  readonly blockingDiscussionsResolved?: boolean;
+  readonly assignees?: readonly string[];
 }
 
 /** Input of {@link mergeRequestHook}. */
@@ -257,8 +262,10 @@ export function mergeRequestHook(input: MergeRequestHookInput): GitLabHook {
         state: mr.state,
         state_id: mr.state === 'opened' ? 1 : mr.state === 'closed' ? 2 : 3,
         merge_status: mr.state === 'merged' ? 'can_be_merged' : 'unchecked',
-        draft: false,
-        work_in_progress: false,
+        draft: mr.draft ?? false,
+        work_in_progress: mr.draft ?? false,
+        detailed_merge_status: mr.detailedMergeStatus ?? (mr.state === 'opened' ? 'mergeable' : 'not_open'),
+        blocking_discussions_resolved: mr.blockingDiscussionsResolved ?? true,
         action: input.action,
         url: `${instance}/${project.path}/-/merge_requests/${mr.iid}`,
         source: projectBody,
@@ -266,6 +273,11 @@ export function mergeRequestHook(input: MergeRequestHookInput): GitLabHook {
         labels: [],
       },
       labels: [],
+      assignees: (mr.assignees ?? []).map((username, index) => ({
+        id: 300 + index,
+        name: username,
+        username,
+      })),
       changes:
         input.action === 'merge'
           ? { state_id: { previous: 1, current: 3 }, updated_at: { previous: at, current: at } }

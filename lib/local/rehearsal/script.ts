@@ -12,7 +12,8 @@ import { computeSchedule, parseDayOne, toIsoMinutes } from '../../core/schedule.
 import { expandTasks, type TaskInstance } from '../../core/tasks.js';
 import type { PhaseId, Role } from '../../core/types/playbook.js';
 import type { ActionRecord, ReleaseState, TimelineEntry } from '../../core/types/release.js';
-import { silentLogger } from '../../services/logger.js';
+import type { Notifier } from '../../ports.js';
+import { type Logger, silentLogger } from '../../services/logger.js';
 import { buildReleaseView } from '../dashboard/release-view.js';
 import { type FakeGitLab, startFakeGitLab } from '../fakes/fake-gitlab.js';
 import { type FakeHackerOne, startFakeHackerOne } from '../fakes/fake-hackerone.js';
@@ -81,6 +82,10 @@ export interface RehearsalWorldOptions {
   readonly keepDataDir?: boolean;
   /** Release time at start; real now when absent. */
   readonly clockStart?: DateTime;
+  /** Notices outside GitLab (a fake Slack in tests); none when absent. */
+  readonly notifier?: Notifier;
+  /** Where local mode logs; silent when absent. */
+  readonly logger?: Logger;
 }
 
 /** The rehearsal's world: fake GitLab and version server, and local mode pointed at them. */
@@ -188,7 +193,8 @@ export async function startRehearsalWorld(options: RehearsalWorldOptions = {}): 
       clockStart: at,
       ...(options.dynamoEndpoint ? { dynamoEndpoint: options.dynamoEndpoint } : {}),
       ...(options.tableName ? { tableName: options.tableName } : {}),
-      logger: silentLogger,
+      logger: options.logger ?? silentLogger,
+      ...(options.notifier ? { notifier: options.notifier } : {}),
     });
   let runtime = await start(clockStart);
   gitlab.setWebhook(runtime.webhookUrl, secret);

@@ -47,9 +47,10 @@ export const liftConfidentiality: ActionPerformer = async (ctx, parts) => {
   return { outcome: 'done' };
 };
 
-/** The HackerOne reports linked to a release in config. */
+/** The HackerOne reports of a release: config's defaults and those attached with `/secrel h1`. */
 function reportsOf(ctx: Parameters<ActionPerformer>[0]): readonly string[] {
-  return ctx.deps.config.hackerone?.reports[ctx.state.id] ?? [];
+  const configured = ctx.deps.config.hackerone?.reports[ctx.state.id] ?? [];
+  return [...new Set([...configured, ...(ctx.state.hackerOneReports ?? [])])];
 }
 
 /** "Follow-up with disclosure reports to inform/thank security researchers". */

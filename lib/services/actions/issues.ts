@@ -6,10 +6,11 @@ import {
   patchBranchName,
 } from '../../core/documents/follow-ups.js';
 import { lessonsLearnedBody, lessonsLearnedTitle } from '../../core/documents/lessons-learned.js';
-import { releaseIssueBody, releaseIssueTitle } from '../../core/documents/release-issue.js';
+import { releaseIssueDescription } from '../../core/documents/living-section.js';
+import { releaseIssueTitle } from '../../core/documents/release-issue.js';
 import { ActionFailedError } from '../../core/workflow-steps.js';
 import { type ActionPerformer, issueValue, parseIssueValue, projectIdOf, SKIPPED } from './context.js';
-import { requireSchedule, scheduleOf } from './release-state.js';
+import { requireSchedule } from './release-state.js';
 
 /**
  * First steps and Afterwards: the confidential issues, the patch branch and the draft MR.
@@ -27,14 +28,8 @@ function projectOf(ctx: Parameters<ActionPerformer>[0]) {
 /** "Create a confidential issue for the release", linked to the vulnerability issue. */
 export const createReleaseIssue: ActionPerformer = async (ctx, parts) => {
   const { deps, state } = ctx;
-  const body = releaseIssueBody({
-    releaseId: state.id,
-    vulnerabilityIssue: state.vulnerabilityIssue,
-    versions: state.versions,
-    playbook: deps.playbook,
-    ...(scheduleOf(state, deps) ? { schedule: scheduleOf(state, deps) } : {}),
-    roles: deps.config.roles,
-  });
+  // The living section is rewritten on every change from here on (lib/services/living-description.ts).
+  const body = releaseIssueDescription({ state, playbook: deps.playbook, roles: deps.config.roles });
   const created = parseIssueValue(
     await parts.part('create', async () =>
       issueValue(

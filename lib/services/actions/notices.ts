@@ -5,6 +5,7 @@ import {
   publishFailedComment,
   reminderComment,
 } from '../../core/documents/owner-comments.js';
+import { phaseStartNotice, reminderNotice } from '../../core/documents/slack-notices.js';
 import { actionConfigured } from '../../core/manual-steps.js';
 import { isoOf } from '../../core/moments.js';
 import { findTask, phaseOf } from '../../core/playbook.js';
@@ -21,7 +22,8 @@ import {
   untilCutoff,
 } from '../../core/workflow-steps.js';
 import type { RuntimeDeps } from '../runtime-deps.js';
-import { once } from './once.js';
+import { nudgeUnreadyMergeRequests } from './mr-readiness.js';
+import { once, type Parts } from './once.js';
 import { conversationIssue, gateLabel, leftOpenBefore, outstanding, owned, phaseTasks } from './owners.js';
 import { contextOf, loadRelease, scheduleOf, transition } from './release-state.js';
 import { escalationAt, gateCutoff } from './timing.js';
@@ -33,6 +35,16 @@ import { escalationAt, gateCutoff } from './timing.js';
  */
 
 const ACK: StepAck = { ok: true };
+
+/** Sends a notice outside GitLab once, as a part of the action it belongs to; nothing without Slack. */
+async function slack(deps: RuntimeDeps, parts: Parts, message: string): Promise<void> {
+  const notifier = deps.notifier;
+  if (!notifier) return;
+  await parts.part('notify', async () => {
+    await notifier.notify(message);
+    return undefined;
+  });
+}
 
 /**
  * `tell-owners`: enters the phase and mentions its owners once, with their tasks and cutoffs and
@@ -62,11 +74,15 @@ export async function tellOwners(
     roles: deps.config.roles,
   });
   const issue = conversationIssue(state);
+  const open = phaseTasks(state, deps.playbook, phase).filter(
+    (i) => state.tasks[i.key]?.status === 'open',
+  ).length;
   await once(deps, { releaseId, action: 'notify', subject: `phase:${phase}` }, async (parts) => {
     await parts.part(
       'comment',
       async () => (await deps.gitlab.createIssueNote(issue.projectId, issue.iid, body)).id,
     );
+    await slack(deps, parts, phaseStartNotice(releaseId, title, cutoff, open));
   });
   return deadlinesFor(deps.clock.now(), gateCutoff(state, schedule, phaseGate(phase), deps.playbook));
 }
@@ -95,8 +111,14 @@ export async function remind(deps: RuntimeDeps, releaseId: string, gate: GateId)
           'comment',
           async () => (await deps.gitlab.createIssueNote(issue.projectId, issue.iid, body)).id,
         );
+        await slack(
+          deps,
+          parts,
+          reminderNotice(releaseId, gateLabel(gate, deps.playbook), cutoff, left.open.length),
+        );
       },
     );
+    await nudgeUnreadyMergeRequests(deps, state, gate, cutoff);
   }
   return untilCutoff(now, cutoff);
 }
@@ -130,14 +152,9 @@ export async function escalate(deps: RuntimeDeps, releaseId: string, gate: GateI
         'comment',
         async () => (await deps.gitlab.createIssueNote(issue.projectId, issue.iid, body)).id,
       );
-      if (deps.notifier) {
-        // Outside GitLab: ids and counts only (DESIGN.md §4.5).
-        const message = `Security release ${releaseId}: ${what} missed its cutoff (${isoOf(cutoff)}); ${left.open.length} task(s) late. See the release issue.`;
-        await parts.part('notify', async () => {
-          await deps.notifier?.notify(message);
-          return undefined;
-        });
-      }
+      // Outside GitLab: ids and counts only (DESIGN.md §4.5).
+      const message = `Security release ${releaseId}: ${what} missed its cutoff (${isoOf(cutoff)}); ${left.open.length} task(s) late. See the release issue.`;
+      await slack(deps, parts, message);
     });
   }
   return untilCutoff(now, next);

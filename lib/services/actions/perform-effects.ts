@@ -1,6 +1,7 @@
 import { isoOf } from '../../core/moments.js';
 import type { Effect } from '../../core/types/release.js';
 import type { DeferredEffect, EffectRunner } from '../effects.js';
+import { refreshLivingSection } from '../living-description.js';
 import type { RuntimeDeps } from '../runtime-deps.js';
 
 /**
@@ -9,7 +10,10 @@ import type { RuntimeDeps } from '../runtime-deps.js';
  * an effect never runs for a change that was not stored.
  */
 
-type EffectDeps = Pick<RuntimeDeps, 'gitlab' | 'workflow' | 'notifier' | 'clock' | 'logger'>;
+type EffectDeps = Pick<
+  RuntimeDeps,
+  'gitlab' | 'workflow' | 'notifier' | 'clock' | 'logger' | 'store' | 'playbook' | 'config'
+>;
 
 /** Performs one effect. */
 export async function performEffect(deps: EffectDeps, releaseId: string, effect: Effect): Promise<void> {
@@ -35,6 +39,9 @@ export async function performEffect(deps: EffectDeps, releaseId: string, effect:
       return;
     case 'stop-workflow':
       await deps.workflow.stop(effect.releaseId, effect.reason);
+      return;
+    case 'describe':
+      await refreshLivingSection(deps, releaseId);
       return;
   }
   deps.logger.warn('unknown effect skipped', { releaseId });

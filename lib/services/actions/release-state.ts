@@ -46,7 +46,8 @@ export async function transition(
     const routingKeys = releaseRoutingKeys(applied.state, deps.config).filter((key) => !known.has(key));
     return { state: applied.state, timeline: applied.timeline, effects: applied.effects, routingKeys };
   });
-  if (committed) await performEffects(deps, releaseId, committed.effects);
+  // Every committed change also brings the release issue's living section up to date.
+  if (committed) await performEffects(deps, releaseId, [...committed.effects, { type: 'describe' }]);
   if (!latest) throw new ActionFailedError(`no release ${releaseId}`);
   return latest;
 }

@@ -17,6 +17,12 @@ describe('merge request events', () => {
       url: 'https://gitlab.example.com/acme/product/-/merge_requests/123',
       updatedAt: '2024-11-12T10:15:00.000Z',
       actor: 'dana.dev',
+      readiness: {
+        draft: false,
+        detailedMergeStatus: 'mergeable',
+        blockingDiscussionsResolved: true,
+        assignees: ['dana.dev'],
+      },
     });
   });
 

@@ -124,7 +124,7 @@ describe('release view: what /api/releases/:id answers', () => {
     expect(versionMatrix(state)).toEqual([
       {
         version: '17.5',
-        mergeRequests: [{ iid: 5, state: 'merged' }],
+        mergeRequests: [{ iid: 5, state: 'merged', notReady: [] }],
         fixes: ['!5 in project 42 (merged) is a fix for 17.5 (by a member of a fix role)'],
         merged: true,
         packagesBuilt: true,
@@ -133,7 +133,7 @@ describe('release view: what /api/releases/:id answers', () => {
       },
       {
         version: '17.4',
-        mergeRequests: [{ iid: 6, state: 'opened' }],
+        mergeRequests: [{ iid: 6, state: 'opened', notReady: ['no pipeline seen'] }],
         fixes: ['!6 in project 42 (opened) is a fix for 17.4 (by a member of a fix role)'],
         merged: false,
         packagesBuilt: false,

@@ -62,7 +62,9 @@ function tick() {
     utc(new Date(now).toISOString()) + new Date(now).toISOString().slice(16, 19);
   const countdown = document.getElementById('countdown');
   if (countdown && current?.nextCutoff) {
-    countdown.textContent = formatDuration(Date.parse(current.nextCutoff.at) - now);
+    const left = Date.parse(current.nextCutoff.at) - now;
+    // A cutoff reached between polls reads "due now", never 00:00:00; the next poll says by how much it is overdue.
+    countdown.textContent = left > 0 ? formatDuration(left) : 'due now';
   }
 }
 
@@ -183,6 +185,15 @@ function renderMatrix(r) {
                 : '',
               // Which MR is the fix and why another is not counted (text only, never markup).
               ...(v.fixes ?? []).map((line) => h('div', { class: 'muted fix-line' }, line)),
+              ...v.mergeRequests
+                .filter((m) => m.notReady && m.notReady.length > 0)
+                .map((m) =>
+                  h(
+                    'div',
+                    { class: 'not-ready', 'data-mr': m.iid },
+                    `!${m.iid} not ready: ${m.notReady.join('; ')}`,
+                  ),
+                ),
             ),
             yesNo(v.packagesBuilt),
             yesNo(v.validated),
@@ -306,6 +317,30 @@ function renderTimeline(r) {
   ];
 }
 
+/** Trouble first: failed steps, refused claims, embargo break, overdue cutoffs, then warnings. */
+function renderTrouble(r) {
+  const trouble = r.trouble || [];
+  const warnings = r.warnings || [];
+  if (trouble.length === 0 && warnings.length === 0) return [];
+  return [
+    h(
+      'section',
+      { id: 'trouble', class: 'trouble', role: 'alert' },
+      trouble.map((t) =>
+        h(
+          'div',
+          { class: `trouble-item ${t.kind}`, 'data-kind': t.kind },
+          h('b', {}, t.text),
+          t.command ? h('span', {}, ' → ', h('code', {}, t.command)) : '',
+        ),
+      ),
+      warnings.map((w) =>
+        h('div', { class: 'trouble-item warning', 'data-kind': 'warning' }, `Warning: ${w}`),
+      ),
+    ),
+  ];
+}
+
 function renderRelease(r) {
   const main = document.getElementById('release');
   const facts = h(
@@ -336,6 +371,7 @@ function renderRelease(r) {
   );
   main.replaceChildren(
     h('h2', {}, `Release ${r.id} — ${r.projectPath}`),
+    ...renderTrouble(r),
     facts,
     links,
     ...renderSchedule(r),

@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DateTime } from 'luxon';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { type FakeSlack, startFakeSlack } from '../../lib/local/fakes/fake-slack.js';
+import { issueHook } from '../../lib/local/fakes/gitlab-hooks.js';
+import {
+  REHEARSAL_PEOPLE,
+  REHEARSAL_PROJECT,
+  type RehearsalWorld,
+  startRehearsalWorld,
+} from '../../lib/local/rehearsal/script.js';
+
+/**
+ * Embargo break through local mode: the vulnerability issue made public on Day two escalates once
+ * (release issue and Slack), `/secrel expedite 6` re-times the rest, and nothing is published
+ * while the publish gate does not hold (no security MR was ever merged).
+ */
+
+const LEAD = REHEARSAL_PEOPLE['security lead'];
+let world: RehearsalWorld | undefined;
+let slack: FakeSlack | undefined;
+afterEach(async () => {
+  await world?.close();
+  await slack?.close();
+});
+
+async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 20_000) {
+  const until = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await sleep(25);
+  }
+}
+
+describe('embargo break', () => {
+  it('the vulnerability issue made public on Day two: one escalation, expedite re-times, nothing published', async () => {
+    slack = await startFakeSlack();
+    const { SlackNotifier } = await import('../../lib/adapters/notify/slack.js');
+    world = await startRehearsalWorld({
+      dynamoEndpoint: inject('dynamoEndpoint'),
+      tableName: `embargo-${randomUUID()}`,
+      speed: 1,
+      notifier: new SlackNotifier({ webhookUrl: slack.webhookUrl }),
+    });
+    const w = world;
+    const vulnerability = w.gitlab.openIssue({
+      title: 'Secret: RCE',
+      description: 'Secret details.',
+      confidential: true,
+    });
+    await w.gitlab.labelIssue(REHEARSAL_PROJECT.id, vulnerability.iid, 'critical security release', LEAD);
+    const releaseId = `${REHEARSAL_PROJECT.id}-${vulnerability.iid}`;
+    const store = w.runtime.deps.store;
+    const issue = await waitFor('the release issue', async () => (await store.get(releaseId))?.releaseIssue);
+    const comment = (body: string) => w.gitlab.comment(REHEARSAL_PROJECT.id, issue.iid, body, LEAD);
+    // Day one was yesterday: today is Day two.
+    const yesterday = DateTime.utc().minus({ days: 1 }).toISODate() ?? '';
+    await comment('/secrel versions 17.5');
+    await comment(`/secrel start ${yesterday}`);
+    await waitFor(
+      'Day one stored',
+      async () => (await store.get(releaseId))?.dayOne === yesterday || undefined,
+    );
+
+    const makePublic = () => {
+      vulnerability.confidential = false;
+      return w.gitlab.deliver(
+        issueHook({
+          project: REHEARSAL_PROJECT,
+          issue: { ...vulnerability, labels: [...vulnerability.labels] },
+          action: 'update',
+          changes: { confidential: { previous: true, current: false } },
+          actor: { username: REHEARSAL_PEOPLE['dev team'] },
+          instanceUrl: w.gitlab.url,
+        }),
+      );
+    };
+    await makePublic();
+    const runbook = await waitFor('the escalation', () =>
+      w.gitlab.notes.find((n) => n.issueIid === issue.iid && n.body.startsWith('### Embargo broken')),
+    );
+    expect(runbook.body).toContain(`@${LEAD}`);
+    expect(runbook.body).toContain(`@${REHEARSAL_PEOPLE['release managers']}`);
+    await makePublic();
+    await waitFor(
+      'the break on Slack',
+      () => slack?.messages.some((m) => m.includes('embargo broken')) || undefined,
+    );
+
+    const before = (await store.get(releaseId))?.slipHours ?? 0;
+    await comment('/secrel expedite 6');
+    await waitFor('the expedite reply', () =>
+      w.gitlab.notes.find((n) => n.body.startsWith('secrel: every remaining cutoff moves')),
+    );
+    const after = await store.get(releaseId);
+    expect(after?.slipHours).toBeLessThan(before);
+    expect(after?.embargoBrokenAt).toBeDefined();
+
+    await sleep(1_500);
+    expect(w.gitlab.notes.filter((n) => n.body.startsWith('### Embargo broken'))).toHaveLength(1);
+    expect(slack.messages.filter((m) => m.includes('embargo broken'))).toHaveLength(1);
+    expect(w.gitlab.pipelines.filter((p) => p.variables.SECREL_ACTION?.startsWith('publish'))).toHaveLength(
+      0,
+    );
+    expect(w.versionServer.versions).toHaveLength(0);
+    // Slack never heard the confidential title.
+    for (const message of slack.messages) expect(message).not.toContain('Secret');
+  }, 90_000);
+});
