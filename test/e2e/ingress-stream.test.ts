@@ -7,6 +7,7 @@ import { gitlabHeaders, type IngressHarness, startIngressHarness } from './ingre
 import {
   comparable,
   disorderly,
+  recordStreamPipelines,
   releaseEvents,
   releaseStart,
   type StreamDelivery,
@@ -68,6 +69,8 @@ describe('a duplicated, reordered, concurrent stream for one release', () => {
     // The release exists before the stream in both runs: an MR naming it cannot join a release
     // that has not started (that is routing, not ordering).
     for (const h of [inOrder, stream]) for (const d of start) expect((await send(h, d)).status).toBe(200);
+    // secrel records each pipeline it starts before GitLab reports on it (pipeline provenance).
+    for (const h of [inOrder, stream]) await recordStreamPipelines(h.store, FIXED_NOW);
 
     const reference: Record<string, number> = {};
     for (const d of events) {
@@ -105,7 +108,7 @@ describe('a duplicated, reordered, concurrent stream for one release', () => {
     const actual = await releaseOf(stream);
     // The reference did move: MRs joined and merged, tasks done by commands, pipelines and deployments kept.
     const mrs = Object.values(expected.mergeRequests);
-    expect(mrs).toHaveLength(35);
+    expect(mrs).toHaveLength(41);
     expect(mrs.every((mr) => mr.state === 'merged')).toBe(true);
     expect(Object.keys(expected.deployments).sort()).toEqual(['production', 'staging']);
     expect(Object.keys(expected.pipelines).length).toBe(2);
@@ -116,6 +119,12 @@ describe('a duplicated, reordered, concurrent stream for one release', () => {
       'request-cve',
     ]);
     expect(expected.tasks['build-packages@17.5']?.status).toBe('done');
+    expect(expected.tasks['build-packages@17.4']).toMatchObject({
+      status: 'open',
+      lastPipeline: { pipelineId: 6001, status: 'failed' },
+    });
+    // Every pipeline in the stream was one secrel started, so none was refused.
+    expect(expected.refusedPipelineClaims ?? []).toEqual([]);
     expect(expected.handledNotes).toHaveLength(81);
     // Field by field, so a difference names its field.
     for (const field of new Set([...Object.keys(expected), ...Object.keys(actual)])) {

@@ -1,11 +1,17 @@
+import type { DateTime } from 'luxon';
+import { withRevisionRetry } from '../../../lib/adapters/dynamo/index.js';
+import { recordStartedPipeline } from '../../../lib/core/pipeline-provenance.js';
+import { DEFAULT_PLAYBOOK } from '../../../lib/core/playbook.js';
+import { settle } from '../../../lib/core/transitions.js';
 import type { ReleaseState } from '../../../lib/core/types/release.js';
+import type { ReleaseStore } from '../../../lib/ports.js';
 import { loadFixture } from '../../fixtures/gitlab/index.js';
 
 /**
  * Test-only: a generated stream of GitLab deliveries for one release (release 42-77, started by
  * the labelled confidential issue #77), built from the project's fixtures. Every handled kind
- * appears: merge requests moving opened -> updated -> merged, pipelines secrel started moving
- * created -> pending -> running -> success, deployments, `/secrel` commands, issue updates, tag
+ * appears: merge requests moving opened -> updated -> merged, pipelines secrel started (in the
+ * configured project, recorded first) moving created -> pending -> running -> success or failed, deployments, `/secrel` commands, issue updates, tag
  * pushes and GitLab releases. Within one MR, pipeline or deployment the GitLab timestamps (or
  * ids) grow, as GitLab's do, so the newest fact is recognisable whatever order deliveries take.
  */
@@ -61,6 +67,37 @@ function note(key: string, id: number, text: string, user: string, minute: numbe
   return { key, header: 'Confidential Note Hook', body: JSON.stringify(body) };
 }
 
+/** The project the example config runs build-packages in (`acme/omnibus`, on `{version}-stable`). */
+export const OMNIBUS = { id: 4242, path: 'acme/omnibus' } as const;
+
+/**
+ * The pipelines secrel starts for release 42-77 (one per version's build-packages task), with how
+ * each ends. Since pipeline provenance, only a pipeline secrel recorded starting completes a task,
+ * so a run records these (recordStreamPipelines) before GitLab's events for them are sent.
+ */
+export const STARTED_PIPELINES = [
+  { version: '17.5', pipelineId: 6000, ref: '17-5-stable', outcome: 'success' },
+  { version: '17.4', pipelineId: 6001, ref: '17-4-stable', outcome: 'failed' },
+] as const;
+
+/** Records on release 42-77 what the build-packages action records when it starts each stream pipeline. */
+export async function recordStreamPipelines(
+  store: Pick<ReleaseStore, 'get' | 'commit'>,
+  now: DateTime,
+): Promise<void> {
+  const ctx = { playbook: DEFAULT_PLAYBOOK, now };
+  for (const p of STARTED_PIPELINES) {
+    const started = { projectId: OMNIBUS.id, pipelineId: p.pipelineId, ref: p.ref };
+    const key = `build-packages@${p.version}`;
+    const done = await withRevisionRetry(store, '42-77', (state) => {
+      const change = state && recordStartedPipeline(state, key, started, ctx);
+      const applied = state && change && settle(state, { ...change, effects: [] }, ctx, 'secrel');
+      return applied?.changed ? { state: applied.state, timeline: applied.timeline } : undefined;
+    });
+    if (done === undefined) throw new Error(`could not record pipeline ${p.pipelineId} for ${key}`);
+  }
+}
+
 /**
  * `distinct` deliveries (before duplication) in the order GitLab produced them. The mix is fixed
  * by the counts below and filled with MR updates.
@@ -70,19 +107,21 @@ export function releaseEvents(distinct: number): StreamDelivery[] {
   let minute = 10;
   const tick = (): number => minute++;
 
-  // Pipelines secrel started: per version, build-packages, ids growing, statuses advancing.
+  // Pipelines secrel started (see STARTED_PIPELINES): one build-packages per version in the
+  // configured target, statuses advancing; 17.5's succeeds, 17.4's fails.
   const pipelines: StreamDelivery[][] = [];
-  for (let p = 0; p < 20; p++) {
-    const version = p % 2 === 0 ? '17.5' : '17.4';
-    const id = 6000 + p;
+  for (const started of STARTED_PIPELINES) {
+    const version = started.version;
+    const id = started.pipelineId;
     const steps: StreamDelivery[] = [];
-    for (const status of ['created', 'pending', 'running', p < 18 ? 'failed' : 'success']) {
+    for (const status of ['created', 'pending', 'running', started.outcome]) {
       const body = loadFixture('pipeline-secrel-build-packages') as Json;
       const a = attrs(body);
       a.id = id;
       a.status = status;
       a.detailed_status = status;
-      a.ref = version === '17.5' ? '17-5-stable' : '17-4-stable';
+      a.ref = started.ref;
+      body.project = { ...(body.project as Json), id: OMNIBUS.id, path_with_namespace: OMNIBUS.path };
       const created = tick();
       a.created_at = gitlabAt(created);
       a.finished_at = ['success', 'failed'].includes(status) ? gitlabAt(tick()) : null;
