@@ -18,8 +18,9 @@ describe('a completed release', () => {
       timeoutMs: 200_000,
       until: ({ state }) => state.status === 'completed',
     });
-    const execution = w.runtime.workflow.describe(releaseId);
-    expect(execution?.status).toBe('succeeded');
+    // The close step stores `completed` and then the execution reaches its Succeed state: wait for that end.
+    const execution = await w.runtime.workflow.settled(releaseId);
+    expect(execution.status).toBe('succeeded');
     const before = await w.runtime.deps.store.get(releaseId);
     expect(before?.status).toBe('completed');
 
