@@ -15,7 +15,12 @@ export async function startSetupComment(
   projectIds: readonly number[],
   now?: () => number,
 ): Promise<string | undefined> {
-  const report = await checkGitLabSetup(config, api, { projectIds, ...(now ? { now } : {}) });
+  // The release's pipeline targets and other projects matter to it as much as its own project.
+  const report = await checkGitLabSetup(config, api, {
+    projectIds,
+    otherProjects: true,
+    ...(now ? { now } : {}),
+  });
   if (report.problems.length === 0) return undefined;
   const ordered = [
     ...report.problems.filter((p) => p.severity === 'error'),

@@ -81,6 +81,28 @@ describe('/secrel start runs the GitLab setup checks', () => {
     expect(notesOnIssue().filter((n) => n.body.includes('GitLab setup check found'))).toHaveLength(1);
   });
 
+  it('also checks the projects the release calls: a pipeline target GitLab does not have is named', async () => {
+    const stable = { 'acme/product': ['17-5-stable'] };
+    world = await startSetupWorld(
+      { branches: stable, protectedBranches: stable },
+      {
+        configOverrides: {
+          pipelines: { 'build-packages': { project: 'acme/missing', ref: '{version}-stable' } },
+        },
+      },
+    );
+    const { notesOnIssue } = await startRelease(world);
+    const check = await waitFor('the setup check comment', () =>
+      notesOnIssue().find((n) => n.body.includes('GitLab setup check found')),
+    );
+    const problemLines = check.body.split('\n').filter((l) => l.startsWith('- '));
+    expect(problemLines).toEqual([
+      expect.stringMatching(
+        /^- error `pipelines\.build-packages\.project`: GitLab has no project acme\/missing/,
+      ),
+    ]);
+  });
+
   it('says nothing more when the setup has no problem for the release project', async () => {
     const stable = { 'acme/product': ['17-5-stable'] };
     world = await startSetupWorld({ branches: stable, protectedBranches: stable });
