@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { GitLabClient } from '../lib/adapters/gitlab/client.js';
+import { GitLabSetupClient } from '../lib/adapters/gitlab/setup-client.js';
 import { parseFunctionEnv } from '../lib/core/function-env.js';
 import {
   type ActionRequest,
@@ -130,8 +131,14 @@ export function createActionsHandler(
   };
 }
 
-/** What the actions function needs besides the table and the state machine: GitLab, through gitbeaker. */
-export const ACTIONS_NEEDS: RuntimeNeeds = { gitlab: (host, token) => new GitLabClient({ host, token }) };
+/**
+ * What the actions function needs besides the table and the state machine: GitLab, through
+ * gitbeaker, for the steps and for `/secrel start`'s setup check.
+ */
+export const ACTIONS_NEEDS: RuntimeNeeds = {
+  gitlab: (host, token) => new GitLabClient({ host, token }),
+  gitlabSetup: (host, token) => new GitLabSetupClient({ host, token }),
+};
 
 const observability = createObservability('actions');
 

@@ -10,6 +10,7 @@ import { HttpVersionServer } from '../lib/adapters/version-server/client.js';
 import { SECRET_ARN_VARIABLES } from '../lib/core/function-env.js';
 import { ActionFailedError } from '../lib/core/workflow-steps.js';
 import type { GitLabApi } from '../lib/ports.js';
+import type { GitLabSetupApi } from '../lib/services/gitlab-setup/port.js';
 import type { Logger } from '../lib/services/logger.js';
 import { countingNotifier, countingWorkflow, type Metrics } from '../lib/services/metrics.js';
 import { playbookOf, type RuntimeDeps } from '../lib/services/runtime-deps.js';
@@ -26,6 +27,8 @@ export interface RuntimeNeeds {
    * factory rather than a flag so the gate's bundle leaves the GitLab client (gitbeaker) out.
    */
   readonly gitlab: ((host: string, token: string) => GitLabApi) | false;
+  /** Builds the GitLab reads `/secrel start`'s setup check makes; absent: the check is skipped. */
+  readonly gitlabSetup?: (host: string, token: string) => GitLabSetupApi;
 }
 
 /**
@@ -95,6 +98,9 @@ export async function runtimeDepsFromEnv(
     }),
     clock: { now: () => DateTime.utc() },
     logger,
+    ...(needs.gitlabSetup && secrets.gitlabToken
+      ? { gitlabSetup: needs.gitlabSetup(config.gitlab.url, secrets.gitlabToken) }
+      : {}),
     notifier: createNotifier(config.slack),
     ...(config.versionServer && versionToken
       ? { versionServer: new HttpVersionServer({ baseUrl: config.versionServer.url, token: versionToken }) }

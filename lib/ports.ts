@@ -133,11 +133,15 @@ export interface GitLabApi {
       assignees: readonly string[];
     },
   ): Promise<{ iid: number; url: string }>;
+  /**
+   * Starts a pipeline. `projectId` is the numeric id GitLab answers for the project given (by id
+   * or path): what the pipeline's webhook will carry, so provenance can match a path target.
+   */
   createPipeline(
     project: number | string,
     ref: string,
     variables: Readonly<Record<string, string>>,
-  ): Promise<{ id: number; url: string }>;
+  ): Promise<{ id: number; url: string; projectId?: number }>;
 }
 
 /** The state machine runtime: Step Functions on AWS, the local engine locally. */

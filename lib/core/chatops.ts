@@ -78,6 +78,7 @@ export function applyNote(
   const effects: Effect[] = [];
   for (const line of lines) {
     let reply: string;
+    const lineStart = effects.length;
     if (!line.ok) {
       reply = line.error.message;
       timeline.push({
@@ -116,9 +117,31 @@ export function applyNote(
       }
     }
     effects.push({ type: 'reply', issue: replyTarget(next), body: `${REPLY_PREFIX} ${reply}` });
+    replyBeforeChecks(effects, lineStart);
   }
   const handledNotes = [...(next.handledNotes ?? []), event.noteId].slice(-HANDLED_NOTES_KEPT);
   return { state: { ...next, handledNotes }, timeline, effects };
+}
+
+/**
+ * What the start reply promises about the GitLab setup check. A security lead who starts a
+ * release wants the schedule to run and to hear what will go wrong: the check warns, it never
+ * holds the schedule back (a wrong username is fixed in config while the release runs).
+ */
+export const SETUP_CHECK_NOTE =
+  "secrel now checks the GitLab setup (as `secrel connect --check` does) for this release's project; any problem follows as one comment. The schedule runs either way: fix what it names before the step that needs it.";
+
+/** The effect that runs the GitLab setup checks for the release's project and reports on its issue. */
+function setupCheck(state: ReleaseState): Effect {
+  return { type: 'check-setup', issue: replyTarget(state), projectIds: [state.projectId] };
+}
+
+/** A setup check's comment follows the reply of the command that asked for it, never precedes it. */
+function replyBeforeChecks(effects: Effect[], from: number): void {
+  const checks = effects.slice(from).filter((effect) => effect.type === 'check-setup');
+  if (checks.length === 0) return;
+  const rest = effects.slice(from).filter((effect) => effect.type !== 'check-setup');
+  effects.splice(from, effects.length - from, ...rest, ...checks);
 }
 
 const IGNORED_BECAUSE: Readonly<Record<Exclude<NoteRefusal, 'system'>, string>> = {
@@ -247,8 +270,8 @@ function run(state: ReleaseState, command: Command, actor: string, ctx: ReleaseC
           dayOne: command.dayOne,
           ...(moved ? { gates: moved.gates } : {}),
         }),
-        ...(moved && moved.effects.length > 0 ? { effects: moved.effects } : {}),
-        reply: `Day one is ${command.dayOne} (UTC).${past ? ' That day is already over: every cutoff up to today is missed.' : ''}${warningLines({ ...state, dayOne: command.dayOne }, ctx.playbook)}${checked}`,
+        effects: [...(moved?.effects ?? []), setupCheck(state)],
+        reply: `Day one is ${command.dayOne} (UTC).${past ? ' That day is already over: every cutoff up to today is missed.' : ''}${warningLines({ ...state, dayOne: command.dayOne }, ctx.playbook)}${checked}\n\n${SETUP_CHECK_NOTE}`,
         timeline: [entry('day-one', `Day one set to ${command.dayOne}`)],
       };
     }

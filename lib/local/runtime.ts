@@ -8,6 +8,7 @@ import {
   ensureReleaseTable,
 } from '../adapters/dynamo/index.js';
 import { GitLabClient } from '../adapters/gitlab/client.js';
+import { GitLabSetupClient } from '../adapters/gitlab/setup-client.js';
 import { HttpVersionServer } from '../adapters/version-server/client.js';
 import type { SecrelConfig } from '../core/config.js';
 import type { ReleaseStatus } from '../core/types/release.js';
@@ -16,6 +17,7 @@ import { deferredEffectRunner } from '../services/actions/perform-effects.js';
 import { runStep } from '../services/actions.js';
 import { LocalEffectDispatcher } from '../services/effects.js';
 import { registerGate } from '../services/gate.js';
+import type { GitLabSetupApi } from '../services/gitlab-setup/port.js';
 import { createLogger, type Logger } from '../services/logger.js';
 import { playbookOf, type RuntimeDeps } from '../services/runtime-deps.js';
 import type { WebhookDeps } from '../services/types.js';
@@ -54,6 +56,11 @@ export interface LocalRuntimeOptions {
   readonly gitlabToken?: string;
   /** Replaces the GitLab client (tests). */
   readonly gitlab?: GitLabApi;
+  /**
+   * GitLab reads for `/secrel start`'s setup check. By default a client with `gitlabToken`, unless
+   * `gitlab` was replaced (tests then pass their own or go without the check).
+   */
+  readonly gitlabSetup?: GitLabSetupApi;
   readonly versionServerToken?: string;
   readonly hackerone?: HackerOne;
   readonly notifier?: Notifier;
@@ -131,6 +138,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const playbook = playbookOf(config);
     const gitlab =
       options.gitlab ?? new GitLabClient({ host: config.gitlab.url, token: options.gitlabToken ?? '' });
+    const gitlabSetup =
+      options.gitlabSetup ??
+      (options.gitlab
+        ? undefined
+        : new GitLabSetupClient({ host: config.gitlab.url, token: options.gitlabToken ?? '' }));
     // The engine needs the handlers and the handlers need the engine: the deps are filled in below.
     let deps: RuntimeDeps | undefined;
     const ready = (): RuntimeDeps => {
@@ -157,6 +169,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       clock,
       logger,
       ...(options.notifier ? { notifier: options.notifier } : {}),
+      ...(gitlabSetup ? { gitlabSetup } : {}),
       ...(options.hackerone ? { hackerone: options.hackerone } : {}),
       ...withVersionServer(versionServerFor(config, options.versionServerToken)),
     };

@@ -7,12 +7,20 @@ import type { Logger } from './logger.js';
  * the response is sent; on AWS the actions function is invoked asynchronously.
  */
 
-/** An effect handed over for later: a reply on an issue, a notification, or the living description. */
-export type DeferredEffect = Extract<Effect, { type: 'reply' | 'notify' | 'describe' }>;
+/**
+ * An effect handed over for later: a reply on an issue, a notification, the living description,
+ * or the GitLab setup check `/secrel start` asks for (slow: several GitLab reads).
+ */
+export type DeferredEffect = Extract<Effect, { type: 'reply' | 'notify' | 'describe' | 'check-setup' }>;
 
 /** True for effects ingress defers rather than performs inline. */
 export function isDeferred(effect: Effect): effect is DeferredEffect {
-  return effect.type === 'reply' || effect.type === 'notify' || effect.type === 'describe';
+  return (
+    effect.type === 'reply' ||
+    effect.type === 'notify' ||
+    effect.type === 'describe' ||
+    effect.type === 'check-setup'
+  );
 }
 
 /** Takes deferred effects of a committed change. Must return quickly; it never performs them inline. */

@@ -10,6 +10,7 @@ import type {
   VersionServer,
   Workflow,
 } from '../ports.js';
+import type { GitLabSetupApi } from './gitlab-setup/port.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 
@@ -33,6 +34,8 @@ export interface RuntimeDeps {
   readonly versionServer?: VersionServer;
   /** Absent when `hackerone` is not configured: HackerOne follow-ups are then skipped. */
   readonly hackerone?: HackerOne;
+  /** GitLab reads for `/secrel start`'s setup check; absent: the check is skipped (logged). */
+  readonly gitlabSetup?: GitLabSetupApi;
   /** Counts for the operations dashboard; absent in local mode. */
   readonly metrics?: Metrics;
 }

@@ -25,7 +25,12 @@ export interface GitLabClientOptions {
 }
 
 const created = z.object({ iid: z.number().int(), web_url: z.string() });
-const createdPipeline = z.object({ id: z.number().int(), web_url: z.string() });
+// project_id is GitLab's numeric id for the project however it was named (a path in config).
+const createdPipeline = z.object({
+  id: z.number().int(),
+  web_url: z.string(),
+  project_id: z.number().int().positive().optional(),
+});
 const createdNote = z.object({ id: z.number().int() });
 const users = z.array(z.object({ id: z.number().int(), username: z.string() }));
 const mergeRequests = z.array(created);
@@ -198,14 +203,14 @@ export class GitLabClient implements GitLabApi {
     project: number | string,
     ref: string,
     variables: Readonly<Record<string, string>>,
-  ): Promise<{ id: number; url: string }> {
+  ): Promise<{ id: number; url: string; projectId?: number }> {
     const body = await this.call('createPipeline', [], () =>
       this.api.pipelines.create(project, ref, {
         variables: Object.entries(variables).map(([key, value]) => ({ key, value })),
       }),
     );
-    const { id, web_url } = parse('createPipeline', createdPipeline, body);
-    return { id, url: web_url };
+    const { id, web_url, project_id } = parse('createPipeline', createdPipeline, body);
+    return { id, url: web_url, ...(project_id === undefined ? {} : { projectId: project_id }) };
   }
 
   private async openMergeRequest(

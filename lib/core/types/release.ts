@@ -198,7 +198,12 @@ export type Effect =
     }
   | { readonly type: 'stop-workflow'; readonly releaseId: string; readonly reason: string }
   /** Rewrite secrel's section of the release issue description from the stored release. */
-  | { readonly type: 'describe' };
+  | { readonly type: 'describe' }
+  /**
+   * Run the GitLab setup checks (`secrel connect --check`) for these projects and post what they
+   * find as one comment on `issue`; nothing is posted when all is well. Asked for by `/secrel start`.
+   */
+  | { readonly type: 'check-setup'; readonly issue: IssueRef; readonly projectIds: readonly number[] };
 
 /** The result of applying an event: the new state, what to record, what to do. */
 export interface Applied {

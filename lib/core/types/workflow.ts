@@ -116,7 +116,7 @@ export const actionRequestSchema = z.discriminatedUnion('step', [
 export type ActionRequest = z.infer<typeof actionRequestSchema>;
 
 /** One effect ingress hands to the actions function: one of the release core's own effects. */
-export type DeliverableEffect = Extract<Effect, { type: 'reply' | 'notify' | 'describe' }>;
+export type DeliverableEffect = Extract<Effect, { type: 'reply' | 'notify' | 'describe' | 'check-setup' }>;
 
 /**
  * Schema of the effects ingress defers to the actions function on AWS: a reply on a GitLab issue, or a notice
@@ -135,6 +135,15 @@ export const deliverableEffectSchema: z.ZodType<DeliverableEffect> = z.discrimin
   }),
   z.object({ type: z.literal('notify'), roles: z.array(z.enum(ROLES)), message: z.string().min(1) }),
   z.object({ type: z.literal('describe') }),
+  z.object({
+    type: z.literal('check-setup'),
+    issue: z.object({
+      projectId: z.number().int().positive(),
+      iid: z.number().int().positive(),
+      url: z.string().optional(),
+    }),
+    projectIds: z.array(z.number().int().positive()).min(1),
+  }),
 ]);
 
 /**

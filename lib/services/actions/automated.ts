@@ -176,7 +176,8 @@ export async function runAction(
   const done = effect;
   if (done.outcome === 'pipeline-started') {
     const target = isPipelineAction(action) ? deps.config.pipelines[action] : undefined;
-    const projectId = target && projectIdOf(deps, target.project);
+    // GitLab's answer names the project even when config gives a path that is not a configured project.
+    const projectId = done.pipelineProjectId ?? (target && projectIdOf(deps, target.project));
     if (done.pipelineId !== undefined && projectId !== undefined && target !== undefined) {
       const started = { projectId, pipelineId: done.pipelineId, ref: pipelineRef(target.ref, version) };
       state = await transition(deps, releaseId, recordPipeline(deps, key, started));

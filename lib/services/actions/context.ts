@@ -22,6 +22,8 @@ export interface ActionContext {
 export interface ActionEffect {
   readonly outcome: Extract<ActionOutcome, 'done' | 'skipped' | 'pipeline-started'>;
   readonly pipelineId?: number;
+  /** GitLab's id of the project the pipeline runs in (a target given as a path has no id in config). */
+  readonly pipelineProjectId?: number;
   /** Issues the release must know about. */
   readonly created?: AutomatedResult;
 }

@@ -1,6 +1,7 @@
 import { isoOf } from '../../core/moments.js';
 import type { Effect } from '../../core/types/release.js';
 import type { DeferredEffect, EffectRunner } from '../effects.js';
+import { startSetupComment } from '../gitlab-setup/start-check.js';
 import { refreshLivingSection } from '../living-description.js';
 import type { RuntimeDeps } from '../runtime-deps.js';
 
@@ -12,7 +13,7 @@ import type { RuntimeDeps } from '../runtime-deps.js';
 
 type EffectDeps = Pick<
   RuntimeDeps,
-  'gitlab' | 'workflow' | 'notifier' | 'clock' | 'logger' | 'store' | 'playbook' | 'config'
+  'gitlab' | 'workflow' | 'notifier' | 'clock' | 'logger' | 'store' | 'playbook' | 'config' | 'gitlabSetup'
 >;
 
 /** Performs one effect. */
@@ -43,6 +44,18 @@ export async function performEffect(deps: EffectDeps, releaseId: string, effect:
     case 'describe':
       await refreshLivingSection(deps, releaseId);
       return;
+    case 'check-setup': {
+      if (!deps.gitlabSetup) {
+        deps.logger.warn('GitLab setup check skipped: no setup client', { releaseId });
+        return;
+      }
+      const body = await startSetupComment(deps.config, deps.gitlabSetup, effect.projectIds, () =>
+        deps.clock.now().toMillis(),
+      );
+      if (body !== undefined)
+        await deps.gitlab.createIssueNote(effect.issue.projectId, effect.issue.iid, body);
+      return;
+    }
   }
   deps.logger.warn('unknown effect skipped', { releaseId });
 }

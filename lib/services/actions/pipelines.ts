@@ -39,15 +39,21 @@ export const startPipeline: ActionPerformer = async (ctx, parts) => {
   if (!isPipelineAction(ctx.action)) return SKIPPED;
   const target = ctx.deps.config.pipelines[ctx.action];
   if (!target) return SKIPPED;
+  let answeredProject: number | undefined;
   const id = await parts.part('pipeline', async () => {
     const started = await ctx.deps.gitlab.createPipeline(
       target.project,
       pipelineRef(target.ref, ctx.version),
       pipelineVariables(target.variables, ctx.state.id, ctx.action, ctx.version),
     );
+    answeredProject = started.projectId;
     return started.id;
   });
-  return typeof id === 'number'
-    ? { outcome: 'pipeline-started', pipelineId: id }
-    : { outcome: 'pipeline-started' };
+  // Kept on the action record beside the pipeline id: provenance needs the project's numeric id.
+  const projectId = await parts.part('pipeline-project', async () => answeredProject, { repeatable: true });
+  return {
+    outcome: 'pipeline-started',
+    ...(typeof id === 'number' ? { pipelineId: id } : {}),
+    ...(typeof projectId === 'number' ? { pipelineProjectId: projectId } : {}),
+  };
 };

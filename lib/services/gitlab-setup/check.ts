@@ -25,6 +25,11 @@ export interface CheckOptions {
   readonly sslVerification?: boolean;
   /** Only these projects (ids); all configured ones when absent. `/secrel start` passes the release's. */
   readonly projectIds?: readonly number[];
+  /**
+   * With `projectIds`, still check the projects secrel calls besides `projects` (pipeline targets,
+   * infrastructure, acknowledgements); they are always checked without `projectIds`.
+   */
+  readonly otherProjects?: boolean;
   /** Now, in ms since the epoch (tests pass their own). */
   readonly now?: () => number;
 }
@@ -71,7 +76,8 @@ export async function checkGitLabSetup(
     if (options.projectIds && !options.projectIds.includes(project.id)) continue;
     projects.push(await checkProject(config, api, `projects[${index}]`, project, user, options, problems));
   }
-  const otherProjects = options.projectIds ? [] : await checkOtherProjects(config, api, user, problems);
+  const otherProjects =
+    options.projectIds && !options.otherProjects ? [] : await checkOtherProjects(config, api, user, problems);
   return {
     ...base,
     tokenUser: user.username,

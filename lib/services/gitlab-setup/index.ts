@@ -3,3 +3,4 @@ export { type CheckOptions, checkGitLabSetup } from './check.js';
 export { type ConnectOptions, connectGitLab } from './connect.js';
 export type * from './port.js';
 export type * from './report.js';
+export { startSetupComment } from './start-check.js';

@@ -195,7 +195,11 @@ describe('GitLabClient against the fake GitLab', () => {
       SECREL_ACTION: 'publish-packages',
     });
 
-    expect(pipeline).toEqual({ id: 1, url: `${gitlab.url}/security/product/-/pipelines/1` });
+    expect(pipeline).toEqual({
+      id: 1,
+      url: `${gitlab.url}/security/product/-/pipelines/1`,
+      projectId: PROJECT.id,
+    });
     expect(callsTo('POST', /pipeline$/)[0]?.body).toEqual({
       ref: '17-5-stable',
       variables: [
@@ -203,6 +207,12 @@ describe('GitLabClient against the fake GitLab', () => {
         { key: 'SECREL_ACTION', value: 'publish-packages' },
       ],
     });
+  });
+
+  it('answers the project id GitLab gives for a project named by path', async () => {
+    const pipeline = await client.createPipeline(PROJECT.path, 'main', {});
+    expect(pipeline.projectId).toBe(PROJECT.id);
+    expect(callsTo('POST', /pipeline$/)[0]?.path).toContain(encodeURIComponent(PROJECT.path));
   });
 });
 

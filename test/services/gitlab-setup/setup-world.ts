@@ -54,7 +54,13 @@ export interface SetupWorld {
 /** Starts the fake GitLab (with `setup` options) and local secrel on the shared DynamoDB Local. */
 export async function startSetupWorld(
   setup: FakeGitLabSetupOptions = {},
-  options: { users?: readonly string[]; token?: string; otherProjects?: readonly FakeProject[] } = {},
+  options: {
+    users?: readonly string[];
+    token?: string;
+    otherProjects?: readonly FakeProject[];
+    /** Top-level config keys replaced (see {@link setupConfig}). */
+    configOverrides?: Record<string, unknown>;
+  } = {},
 ): Promise<SetupWorld> {
   const gitlab = await startFakeGitLab({
     projects: [...SETUP_PROJECTS, ...(options.otherProjects ?? [])],
@@ -62,7 +68,7 @@ export async function startSetupWorld(
     setup,
   });
   const dataDir = mkdtempSync(join(tmpdir(), 'secrel-connect-'));
-  const config = setupConfig(gitlab.url);
+  const config = setupConfig(gitlab.url, options.configOverrides ?? {});
   let runtime: LocalRuntime;
   try {
     runtime = await startLocalRuntime({

@@ -4,6 +4,7 @@ import { parseConfig } from '../../../lib/core/config.js';
 import { DEFAULT_PLAYBOOK } from '../../../lib/core/playbook.js';
 import { initialTaskStates } from '../../../lib/core/tasks.js';
 import type { ReleaseState } from '../../../lib/core/types/release.js';
+import type { FakeProject } from '../../../lib/local/fakes/fake-gitlab-state.js';
 import { type FakeGitLab, startFakeGitLab } from '../../../lib/local/fakes/index.js';
 import type { HackerOne, VersionServer, Workflow } from '../../../lib/ports.js';
 import { silentLogger } from '../../../lib/services/logger.js';
@@ -40,11 +41,19 @@ export interface ActionWorld {
 
 const VULNERABILITY_IID = 7;
 
+/** What a test may change in the world: GitLab projects besides acme/product, and pipeline targets. */
+export interface ActionWorldOptions {
+  /** More projects the fake GitLab has (not configured in secrel unless a target names them). */
+  readonly otherProjects?: readonly FakeProject[];
+  /** Replaces the config's `pipelines`. */
+  readonly pipelines?: Readonly<Record<string, unknown>>;
+}
+
 /** Builds a world; every test gets its own table and fake GitLab. */
-export async function actionWorld(): Promise<ActionWorld> {
+export async function actionWorld(options: ActionWorldOptions = {}): Promise<ActionWorld> {
   const { store } = await makeTestStore();
   const gitlab = await startFakeGitLab({
-    projects: [{ id: 42, path: 'acme/product', defaultBranch: 'main' }],
+    projects: [{ id: 42, path: 'acme/product', defaultBranch: 'main' }, ...(options.otherProjects ?? [])],
   });
   const vulnerability = gitlab.openIssue({ project: 42, title: 'secret', confidential: true });
   let now = DateTime.fromISO('2026-11-30T10:00:00Z', { zone: 'utc' });
@@ -72,7 +81,7 @@ export async function actionWorld(): Promise<ActionWorld> {
       'dev team': ['dev'],
       'packaging team': ['packager'],
     },
-    pipelines: {
+    pipelines: options.pipelines ?? {
       'build-packages': { project: 42, ref: '{version}-stable', variables: { REPOSITORY: 'private' } },
       'publish-packages': { project: 42, ref: '{version}-stable' },
     },
