@@ -20,6 +20,11 @@ export interface ReleaseCommit {
   readonly deliveryKey?: string;
   /** Routing keys (see `lib/core/routing.ts`) that should point at this release from now on. */
   readonly routingKeys?: readonly string[];
+  /**
+   * Routing keys that must no longer point at this release (a completed release's projects),
+   * removed in the same transaction, so only if the state write (conditioned on its revision) lands.
+   */
+  readonly droppedRoutingKeys?: readonly string[];
 }
 
 /** One delivery a batch commit records. */

@@ -8,6 +8,7 @@ import {
   ROLES,
   SIGNALS,
   TASK_NEEDS,
+  TASK_PROOFS,
   type Task,
 } from './types/playbook.js';
 
@@ -64,7 +65,7 @@ const t = (
   text: string,
   owners: Task['owners'],
   completion: Task['completion'],
-  extra: Partial<Pick<Task, 'scope' | 'stage' | 'needs'>> = {},
+  extra: Partial<Pick<Task, 'scope' | 'stage' | 'needs' | 'provenBy'>> = {},
 ): Task => ({ id, text, phase, owners, completion, scope: extra.scope ?? 'release', ...extra });
 
 const manual = { kind: 'manual' } as const;
@@ -241,7 +242,7 @@ const TASKS: readonly Task[] = [
     'Publish latest code to GitLab.com',
     ['release managers'],
     auto('publish-code'),
-    { stage: 'publish' },
+    { stage: 'publish', provenBy: 'tag' },
   ),
   t('day-four-end', 'send-cve-notice', 'Send CVE notice to CVE-ID provider', ['security lead'], manual, {
     stage: 'disclose',
@@ -339,6 +340,7 @@ export const playbookSchema = z
           scope: z.enum(['release', 'each-version', 'latest-version']).default('release'),
           stage: z.enum(['publish', 'disclose']).optional(),
           needs: z.enum(TASK_NEEDS).optional(),
+          provenBy: z.enum(TASK_PROOFS).optional(),
         }),
       )
       .min(1),

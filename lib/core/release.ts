@@ -9,6 +9,7 @@ import { judgePipelineClaim, refuseClaim, SECREL_VARIABLES } from './pipeline-pr
 import { hookReasons, mergeRequestPeople } from './readiness.js';
 import { referencesIssue } from './references.js';
 import { environmentKind } from './signals.js';
+import { applyTag } from './tag-proof.js';
 import { initialTaskStates } from './tasks.js';
 import { type Change, type ReleaseContext, sameValue, settle, unchanged } from './transitions.js';
 import type {
@@ -154,6 +155,9 @@ export function apply(state: ReleaseState, event: GitLabEvent, ctx: ReleaseConte
       );
     case 'note':
       return settle(state, applyNote(state, event, ctx), ctx, event.actor);
+    case 'tag_push':
+    case 'release':
+      return settle(state, applyTag(state, event, ctx), ctx, GITLAB);
     default:
       return unchanged(state);
   }

@@ -63,7 +63,8 @@ export function eventRoutingKeys(
       return environmentKind(event.environment) === undefined ? [] : [routingKey.project(event.projectId)];
     case 'release':
     case 'tag_push':
-      return [];
+      // A tag names no release: it may prove publication for any active release of the project.
+      return [routingKey.project(event.projectId)];
   }
 }
 

@@ -2,6 +2,7 @@ import { DateTime } from 'luxon';
 import { evaluateGate, type GateId, parseGateId, phaseGate } from './gates.js';
 import { fixLines } from './mr-provenance.js';
 import { readinessReasons } from './readiness.js';
+import { publicationUnderway } from './tag-proof.js';
 import { expandTasks, type TaskInstance } from './tasks.js';
 import type { PhaseId, Playbook } from './types/playbook.js';
 import type { ReleaseState } from './types/release.js';
@@ -55,6 +56,22 @@ function mergeRequestLines(state: ReleaseState): string[] {
   ];
 }
 
+/** Per affected version, the tag or GitLab release that proved it published, once publication is under way. */
+function tagLines(state: ReleaseState): string[] {
+  if (!publicationUnderway(state) && Object.keys(state.tags ?? {}).length === 0) return [];
+  return [
+    '',
+    '#### Tags',
+    '',
+    ...state.versions.map((version) => {
+      const seen = state.tags?.[version];
+      if (seen === undefined) return `- ${version}: no tag or GitLab release seen yet`;
+      const by = seen.source === 'release' ? 'GitLab release' : 'tag';
+      return `- ${version}: ${seen.patchVersion} (${by} \`${seen.tag}\` in ${seen.projectPath})`;
+    }),
+  ];
+}
+
 /** Markdown status of a release for a reply on the release issue. */
 export function statusReport(state: ReleaseState, playbook: Playbook, cutoffs: PhaseCutoffs = {}): string {
   const order = playbook.phases.map((p) => p.id);
@@ -88,6 +105,7 @@ export function statusReport(state: ReleaseState, playbook: Playbook, cutoffs: P
   const fixes = [...state.versions, MAIN_LINE].flatMap((version) => fixLines(state, version));
   if (fixes.length > 0) lines.push('', '#### Fixes', '', ...fixes.map((line) => `- ${line}`));
   lines.push(...mergeRequestLines(state));
+  lines.push(...tagLines(state));
 
   const gates = new Set<GateId>(['schedule-confirmed', phaseGate(state.phase), 'publish', 'disclose']);
   for (const id of Object.keys(state.gates)) {

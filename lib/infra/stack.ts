@@ -7,6 +7,7 @@ import { ReleaseAlarms } from './alarms.js';
 import { Ingress } from './ingress.js';
 import { stateMachineName } from './naming.js';
 import { OperationsDashboard } from './operations-dashboard.js';
+import { ReleaseRedrive } from './redrive.js';
 import { ReleaseSecrets } from './secrets.js';
 import type { InfraSettings, SecretKind } from './settings.js';
 import { ReleaseTable } from './table.js';
@@ -33,6 +34,7 @@ export class SecrelStack extends Stack {
   readonly ingress: Ingress;
   readonly functions: ActionFunctions;
   readonly workflow: ReleaseWorkflow;
+  readonly redrive: ReleaseRedrive;
   readonly alarms: ReleaseAlarms;
   readonly operations: OperationsDashboard;
 
@@ -96,6 +98,7 @@ export class SecrelStack extends Stack {
       actions: this.functions.actions,
       gate: this.functions.gate,
     });
+    this.redrive = new ReleaseRedrive(this, 'Redrive', { stage, stateMachineName: name });
     this.alarms = new ReleaseAlarms(this, 'Alarms', {
       stage,
       stateMachine: this.workflow.stateMachine,

@@ -5,8 +5,9 @@ import { useRehearsalWorld } from './support/world.js';
 
 /**
  * A release that ends (issue #10, deviation 5), end to end: DynamoDB Local, the generated ASL on
- * the local engine, ingress over HTTP, fake GitLab. After Afterwards the release is `completed`;
- * a later MR event in its project is answered and changes nothing; a restart does not resume it.
+ * the local engine, ingress over HTTP, fake GitLab. After Afterwards the release is `completed`
+ * and its project routing keys are gone; a later MR event in its project is answered and changes
+ * nothing; a restart does not resume it.
  */
 
 const startWorld = useRehearsalWorld();
@@ -23,6 +24,9 @@ describe('a completed release', () => {
     expect(execution.status).toBe('succeeded');
     const before = await w.runtime.deps.store.get(releaseId);
     expect(before?.status).toBe('completed');
+    // Its project routing keys went with the completion: project events no longer reach it at all.
+    expect(await w.runtime.deps.store.resolve(`project:${REHEARSAL_PROJECT.id}`)).not.toContain(releaseId);
+    expect(await w.runtime.deps.store.resolve(`release:${releaseId}`)).toEqual([releaseId]);
 
     const late = await w.gitlab.openMergeRequest({
       project: REHEARSAL_PROJECT.id,

@@ -80,6 +80,19 @@ const releaseStateSchema = z.looseObject({
   pipelines: z.record(z.string(), pipelineSchema),
   deployments: z.record(z.string(), deploymentSchema),
   gates: z.record(z.string(), gateSchema),
+  tags: z
+    .record(
+      z.string(),
+      z.looseObject({
+        tag: z.string(),
+        patchVersion: z.string(),
+        projectId: z.number(),
+        projectPath: z.string(),
+        source: z.enum(['tag', 'release']),
+        seenAt: z.string(),
+      }),
+    )
+    .optional(),
   abortedReason: z.string().optional(),
   createdAt: z.string(),
   updatedAt: z.string(),

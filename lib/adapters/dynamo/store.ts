@@ -42,6 +42,7 @@ import {
   releasePk,
   releaseStateKey,
   routeItem,
+  routeKey,
   routePk,
   SORT_KEY,
   TIMELINE_SK_PREFIX,
@@ -118,7 +119,13 @@ export class DynamoReleaseStore implements ReleaseStore {
       throw new InvalidRevisionError(`release ${state.id}: revision must be a whole number from 1`);
     }
     const routingKeys = [...new Set(commit.routingKeys ?? [])];
-    const size = 1 + (commit.deliveryKey === undefined ? 0 : 1) + commit.timeline.length + routingKeys.length;
+    const dropped = [...new Set(commit.droppedRoutingKeys ?? [])].filter((key) => !routingKeys.includes(key));
+    const size =
+      1 +
+      (commit.deliveryKey === undefined ? 0 : 1) +
+      commit.timeline.length +
+      routingKeys.length +
+      dropped.length;
     if (size > MAX_TRANSACTION_ITEMS) {
       throw new CommitTooLargeError(
         `release ${state.id}: commit needs ${size} items, one transaction holds ${MAX_TRANSACTION_ITEMS}`,
@@ -149,6 +156,11 @@ export class DynamoReleaseStore implements ReleaseStore {
     }
     for (const key of routingKeys) {
       items.push({ Put: { TableName: this.tableName, Item: routeItem(key, state.id) } });
+    }
+    // Keyed by this release: another release's route for the same key is untouched. Deleting an
+    // absent item succeeds, so a key that was never written cannot block the commit.
+    for (const key of dropped) {
+      items.push({ Delete: { TableName: this.tableName, Key: routeKey(key, state.id) } });
     }
 
     try {

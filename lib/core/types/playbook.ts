@@ -41,6 +41,14 @@ export const PHASE_ID_PATTERN = /^[a-z][a-z0-9-]*$/;
 export const TASK_NEEDS = ['fix-merged'] as const;
 export type TaskNeed = (typeof TASK_NEEDS)[number];
 
+/**
+ * GitLab facts that also prove an automated task done, besides its own action (playbook data):
+ * `tag` = a tag or GitLab release of the patch version, pushed once publication is under way
+ * (per version for a per-version task; every affected version for a once-per-release task).
+ */
+export const TASK_PROOFS = ['tag'] as const;
+export type TaskProof = (typeof TASK_PROOFS)[number];
+
 /** A UTC moment relative to Day one: `dayOffset` 0 is Day one, `time` is `HH:mm` UTC. */
 export interface DayTime {
   readonly dayOffset: number;
@@ -122,6 +130,8 @@ export interface Task {
   readonly stage?: TaskStage;
   /** Work this task waits on, beyond its phase having started. */
   readonly needs?: TaskNeed;
+  /** A GitLab fact that proves this task done too, however it was started. */
+  readonly provenBy?: TaskProof;
 }
 
 /** The whole process: phases in order and their tasks. */

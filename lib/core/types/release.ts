@@ -104,6 +104,23 @@ export interface DeploymentState {
 }
 
 /**
+ * A tag or GitLab release naming the patch version of an affected version (`v17.5.3`,
+ * `17.5.3-ee`), seen once publication was under way: proof that code went out.
+ */
+export interface TagProof {
+  /** The tag as GitLab named it. */
+  readonly tag: string;
+  /** The patch version it names (`17.5.3`). */
+  readonly patchVersion: string;
+  readonly projectId: number;
+  readonly projectPath: string;
+  /** Which hook said so. */
+  readonly source: 'tag' | 'release';
+  /** The event's time (ISO with `Z`). */
+  readonly seenAt: string;
+}
+
+/**
  * A gate the state machine waits on. The token is the Step Functions task token stored by the
  * gate function; ingress sends task success with it when the gate holds.
  */
@@ -166,6 +183,8 @@ export interface ReleaseState {
   /** Ids of notes already handled as commands (most recent last, bounded), so a redelivery replies once. */
   readonly handledNotes?: readonly number[];
   readonly abortedReason?: string;
+  /** Tags and GitLab releases that proved publication, per affected version (`17.5`). */
+  readonly tags?: Readonly<Record<string, TagProof>>;
   /** HackerOne reports attached with `/secrel h1` (besides those in config). */
   readonly hackerOneReports?: readonly string[];
   /** The CVE id attached with `/secrel cve`. */

@@ -68,6 +68,14 @@ export interface VersionView {
   readonly packagesBuilt: boolean;
   readonly validated: boolean;
   readonly published: boolean;
+  /** The tag or GitLab release that proved the version published (`17.5.3`), once seen. */
+  readonly tag?: {
+    readonly tag: string;
+    readonly patchVersion: string;
+    readonly source: 'tag' | 'release';
+    readonly projectPath: string;
+    readonly seenAt: string;
+  };
 }
 
 /** A gate as the dashboard shows it: never its token. */
@@ -166,6 +174,7 @@ function isLate(task: TaskState, due: DateTime | undefined, now: DateTime): bool
 export function versionMatrix(state: ReleaseState): VersionView[] {
   return state.versions.map((version) => {
     const mrs = mergeRequestsFor(state, version);
+    const seen = state.tags?.[version];
     return {
       version,
       mergeRequests: mrs.map((mr) => ({
@@ -180,6 +189,17 @@ export function versionMatrix(state: ReleaseState): VersionView[] {
       published: ['publish-packages', 'publish-docker', 'version-entries'].every((id) =>
         isDone(state, taskKey(id, version)),
       ),
+      ...(seen
+        ? {
+            tag: {
+              tag: seen.tag,
+              patchVersion: seen.patchVersion,
+              source: seen.source,
+              projectPath: seen.projectPath,
+              seenAt: seen.seenAt,
+            },
+          }
+        : {}),
     };
   });
 }

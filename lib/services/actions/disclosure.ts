@@ -1,5 +1,6 @@
 import { acknowledgementComment, hackerOneThanks, thanksComment } from '../../core/documents/follow-ups.js';
 import { isoOf } from '../../core/moments.js';
+import { provenPatchVersion } from '../../core/tag-proof.js';
 import type { IssueRef } from '../../core/types/release.js';
 import { type ActionPerformer, SKIPPED } from './context.js';
 
@@ -9,11 +10,16 @@ import { type ActionPerformer, SKIPPED } from './context.js';
  * and approving disclosure are safe to repeat; comments are not.
  */
 
-/** "Add version.gitlab.com entries" for one affected version; repeatable: the server keys entries by version. */
+/**
+ * "Add version.gitlab.com entries" for one affected version, named by its full patch version
+ * (`17.5.3`) when a tag or GitLab release proved one, else by the affected version (`17.5`);
+ * repeatable: the server keys entries by version.
+ */
 export const addVersionEntry: ActionPerformer = async (ctx, parts) => {
   const server = ctx.deps.versionServer;
-  const version = ctx.version;
-  if (!server || version === undefined) return SKIPPED;
+  const affected = ctx.version;
+  if (!server || affected === undefined) return SKIPPED;
+  const version = provenPatchVersion(ctx.state, affected) ?? affected;
   await parts.part(
     'entry',
     async () => {

@@ -43,8 +43,17 @@ export async function transition(
     // An action that creates an issue (release, mitigation) must make it findable by ingress,
     // or commands and events on that issue would match no release.
     const known = new Set(releaseRoutingKeys(state, deps.config));
-    const routingKeys = releaseRoutingKeys(applied.state, deps.config).filter((key) => !known.has(key));
-    return { state: applied.state, timeline: applied.timeline, effects: applied.effects, routingKeys };
+    const wanted = releaseRoutingKeys(applied.state, deps.config);
+    const routingKeys = wanted.filter((key) => !known.has(key));
+    // A completed release gives up its project keys: project events stop reaching it at all.
+    const droppedRoutingKeys = [...known].filter((key) => !wanted.includes(key));
+    return {
+      state: applied.state,
+      timeline: applied.timeline,
+      effects: applied.effects,
+      routingKeys,
+      droppedRoutingKeys,
+    };
   });
   // Every committed change also brings the release issue's living section up to date.
   if (committed) await performEffects(deps, releaseId, [...committed.effects, { type: 'describe' }]);

@@ -171,7 +171,7 @@ export function releaseEvents(distinct: number): StreamDelivery[] {
     notes.push(note(`note-${n}`, n, text, user, tick()));
   }
 
-  // Issue updates of the vulnerability issue (routed, change nothing), tag pushes and releases (routed nowhere).
+  // Issue updates of the vulnerability issue (routed, change nothing), tag pushes and releases (before the publish gate: refused as proof, state unchanged).
   const others: StreamDelivery[] = [];
   for (let i = 0; i < 30; i++) {
     const body = loadFixture('confidential-issue-labelled') as Json;
