@@ -91,8 +91,6 @@ export function actionConfigured(
       return config.pipelines[action] !== undefined;
     case 'add-version-entries':
       return config.versionServer !== undefined;
-    case 'approve-disclosure':
-      return (config.hackerone?.reports[releaseId]?.length ?? 0) > 0;
     case 'update-acknowledgements':
       return config.acknowledgements !== undefined;
     case 'create-patch-branch':

@@ -23,7 +23,6 @@ const PUBLISH_TASKS = [
 const DISCLOSURE_TASKS = [
   'lift-confidentiality',
   'thank-reporters',
-  'approve-disclosure',
   'update-acknowledgements',
 ];
 const D4 = 'Day four before 23:59 UTC';
