@@ -78,7 +78,8 @@ export function handToOwners(
 export function actionConfigured(
   action: ActionKind,
   config: SecrelConfig,
-  releaseId: string,
+  // Kept for callers: no action depends on the release since disclosure approval became manual.
+  _releaseId: string,
   projectId: number,
 ): boolean {
   switch (action) {
