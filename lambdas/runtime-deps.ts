@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { type Env, loadAwsSettings } from '../lib/adapters/config/load.js';
 import { createDocumentClient, DynamoReleaseStore } from '../lib/adapters/dynamo/index.js';
 import { HackerOneClient } from '../lib/adapters/hackerone/client.js';
-import { createNotifier } from '../lib/adapters/notify/index.js';
+import { createNotifier, isSlackWebhookUrl } from '../lib/adapters/notify/index.js';
 import { readLambdaSecret } from '../lib/adapters/secrets/index.js';
 import { StepFunctionsWorkflow } from '../lib/adapters/sfn/workflow.js';
 import { HttpVersionServer } from '../lib/adapters/version-server/client.js';
@@ -56,7 +56,7 @@ export function gitlabWithoutToken(functionName: string): GitLabApi {
  * Builds the actions and gate functions' dependencies from the environment set by `lib/infra`:
  * `TABLE_NAME`, `STATE_MACHINE_ARN` (both answer gate task tokens), `SECREL_CONFIG_JSON`, and
  * secrets by ARN (the GitLab token when `needs.gitlab`, optionally the version server and HackerOne
- * tokens, with `HACKERONE_API_IDENTIFIER`). Built once per cold start.
+ * tokens, with `HACKERONE_API_IDENTIFIER`, and the Slack webhook URL). Built once per cold start.
  */
 export async function runtimeDepsFromEnv(
   env: Env,
@@ -72,10 +72,15 @@ export async function runtimeDepsFromEnv(
     const arn = env[arnName];
     return arn ? (await readLambdaSecret(arn)).trim() : undefined;
   };
-  const [versionToken, hackeroneToken] = await Promise.all([
+  const [versionToken, hackeroneToken, slackWebhookUrl] = await Promise.all([
     optionalSecret(SECRET_ARN_VARIABLES.versionServerToken),
     optionalSecret(SECRET_ARN_VARIABLES.hackeroneToken),
+    optionalSecret(SECRET_ARN_VARIABLES.slackWebhookUrl),
   ]);
+  if (slackWebhookUrl !== undefined && !isSlackWebhookUrl(slackWebhookUrl)) {
+    // Never the value: the webhook URL is a secret. A created secret holds a random string at first.
+    logger.warn('the Slack webhook secret is not a URL yet: notices go to GitLab only');
+  }
   const hackeroneIdentifier = env.HACKERONE_API_IDENTIFIER;
   if (needs.gitlab && config.hackerone && !(hackeroneToken && hackeroneIdentifier)) {
     // Names only: which setting is missing, never a value.
@@ -101,7 +106,10 @@ export async function runtimeDepsFromEnv(
     ...(needs.gitlabSetup && secrets.gitlabToken
       ? { gitlabSetup: needs.gitlabSetup(config.gitlab.url, secrets.gitlabToken) }
       : {}),
-    notifier: createNotifier(config.slack),
+    // From Secrets Manager, never from the config file: the URL lets anyone post to the channel.
+    notifier: createNotifier(
+      isSlackWebhookUrl(slackWebhookUrl) ? { webhookUrl: slackWebhookUrl } : undefined,
+    ),
     ...(config.versionServer && versionToken
       ? { versionServer: new HttpVersionServer({ baseUrl: config.versionServer.url, token: versionToken }) }
       : {}),

@@ -168,8 +168,7 @@ export interface VersionServer {
   addVersion(entry: { version: string; security: boolean; releasedAt: string }): Promise<void>;
 }
 
-/** HackerOne, for reports linked to a release. */
+/** HackerOne, for reports linked to a release: documented customer API calls only. */
 export interface HackerOne {
   comment(reportId: string, message: string): Promise<void>;
-  approveDisclosure(reportId: string): Promise<void>;
 }

@@ -2,7 +2,7 @@ import { mention } from './documents/mentions.js';
 import { isoOf } from './moments.js';
 import { computeSchedule, nextCutoff, parseDayOne } from './schedule.js';
 import type { Change, ReleaseContext } from './transitions.js';
-import type { IssueEvent } from './types/events.js';
+import type { IssueEvent, MergeRequestEvent } from './types/events.js';
 import type { ReleaseState } from './types/release.js';
 
 /**
@@ -50,6 +50,38 @@ export function applyEmbargoBreak(
   if (state.embargoBrokenAt !== undefined || PUBLISHED.includes(state.status)) return undefined;
   const what = brokenIssue(state, event);
   if (what === undefined) return undefined;
+  return embargoBroken(state, what, event.actor, ctx);
+}
+
+/**
+ * The change when an MR event shows the embargo broken: the MR's project is public and the MR is
+ * one of the release's (joined, linked) or references its issues (`related`), before publication
+ * started. Publication pushes the fix to public projects by design, so from `publishing` on an MR
+ * in a public project is expected.
+ */
+export function applyMergeRequestEmbargoBreak(
+  state: ReleaseState,
+  event: MergeRequestEvent,
+  related: boolean,
+  ctx: ReleaseContext,
+): Change | undefined {
+  if (event.projectPublic !== true || !related) return undefined;
+  if (state.embargoBrokenAt !== undefined || state.status === 'publishing') return undefined;
+  if (PUBLISHED.includes(state.status)) return undefined;
+  return embargoBroken(state, `security MR !${event.iid} (project ${event.projectId})`, event.actor, ctx);
+}
+
+/** One change after another on the same release: `second` was computed on `first`'s state. */
+export function followedBy(first: Change | undefined, second: Change | undefined): Change | undefined {
+  if (first === undefined || second === undefined) return second ?? first;
+  return {
+    state: second.state,
+    timeline: [...first.timeline, ...second.timeline],
+    effects: [...first.effects, ...second.effects],
+  };
+}
+
+function embargoBroken(state: ReleaseState, what: string, actor: string, ctx: ReleaseContext): Change {
   const at = isoOf(ctx.now);
   const target = state.releaseIssue ?? state.vulnerabilityIssue;
   return {
@@ -59,7 +91,7 @@ export function applyEmbargoBreak(
         at,
         kind: 'embargo-broken',
         summary: `embargo broken: the ${what} was made public`,
-        actor: event.actor,
+        actor,
       },
     ],
     effects: [

@@ -43,6 +43,7 @@ export const SECRET_ARN_VARIABLES = {
   gitlabToken: 'GITLAB_TOKEN_SECRET_ARN',
   hackeroneToken: 'HACKERONE_TOKEN_SECRET_ARN',
   versionServerToken: 'VERSION_SERVER_TOKEN_SECRET_ARN',
+  slackWebhookUrl: 'SLACK_WEBHOOK_URL_SECRET_ARN',
 } as const;
 
 /** The webhook function: ingress, which hands replies to the actions function. */
@@ -58,12 +59,14 @@ export const webhookEnvSchema = z.object({
 /** The gate function: stores task tokens; it never calls GitLab, so it gets no token. */
 export const gateEnvSchema = z.object(common);
 
-/** The actions function: GitLab, and HackerOne and the version server when configured. */
+/** The actions function: GitLab, and HackerOne, the version server and Slack when configured. */
 export const actionsEnvSchema = z.object({
   ...common,
   [SECRET_ARN_VARIABLES.gitlabToken]: value,
   [SECRET_ARN_VARIABLES.hackeroneToken]: value.optional(),
   [SECRET_ARN_VARIABLES.versionServerToken]: value.optional(),
+  /** Only when notices also go to Slack (`slackNotifications`). */
+  [SECRET_ARN_VARIABLES.slackWebhookUrl]: value.optional(),
   /** HackerOne's API identifier (the user name of its Basic auth, not a secret). */
   HACKERONE_API_IDENTIFIER: value.optional(),
 });

@@ -78,7 +78,8 @@ export function handToOwners(
 export function actionConfigured(
   action: ActionKind,
   config: SecrelConfig,
-  releaseId: string,
+  // Kept for callers: no action depends on the release since disclosure approval became manual.
+  _releaseId: string,
   projectId: number,
 ): boolean {
   switch (action) {
@@ -91,8 +92,6 @@ export function actionConfigured(
       return config.pipelines[action] !== undefined;
     case 'add-version-entries':
       return config.versionServer !== undefined;
-    case 'approve-disclosure':
-      return (config.hackerone?.reports[releaseId]?.length ?? 0) > 0;
     case 'update-acknowledgements':
       return config.acknowledgements !== undefined;
     case 'create-patch-branch':

@@ -286,7 +286,8 @@ const TASKS: readonly Task[] = [
     'approve-disclosure',
     'Approve request(s) for disclosure on HackerOne',
     ['security lead'],
-    auto('approve-disclosure'),
+    // HackerOne documents no API call to approve a disclosure request: the security lead does it.
+    manual,
     { stage: 'disclose' },
   ),
 

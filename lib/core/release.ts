@@ -1,7 +1,7 @@
 import { applyNote } from './chatops.js';
 import { applyChecklist } from './checklist.js';
 import type { SecrelConfig } from './config.js';
-import { applyEmbargoBreak } from './embargo-break.js';
+import { applyEmbargoBreak, applyMergeRequestEmbargoBreak, followedBy } from './embargo-break.js';
 import { isOlder, isoOf, millisOf } from './moments.js';
 import { countedViaAfter } from './mr-provenance.js';
 import { rolesOf } from './permissions.js';
@@ -138,8 +138,16 @@ export function apply(state: ReleaseState, event: GitLabEvent, ctx: ReleaseConte
   const finished = state.status === 'aborted' || state.status === 'completed';
   if (finished && event.kind !== 'note') return unchanged(state);
   switch (event.kind) {
-    case 'merge_request':
-      return settle(state, applyMergeRequest(state, event, ctx), ctx, event.actor);
+    case 'merge_request': {
+      const joined = applyMergeRequest(state, event, ctx);
+      const broken = applyMergeRequestEmbargoBreak(
+        joined?.state ?? state,
+        event,
+        isReleaseMergeRequest(state, event, ctx.config),
+        ctx,
+      );
+      return settle(state, followedBy(joined, broken), ctx, event.actor);
+    }
     case 'pipeline':
       return settle(state, applyPipeline(state, event, ctx), ctx, GITLAB);
     case 'deployment':
@@ -161,6 +169,13 @@ export function apply(state: ReleaseState, event: GitLabEvent, ctx: ReleaseConte
     default:
       return unchanged(state);
   }
+}
+
+/** Whether an MR is the release's (joined or linked), or one in a configured project that references it. */
+function isReleaseMergeRequest(state: ReleaseState, event: MergeRequestEvent, config: SecrelConfig): boolean {
+  const key = `${event.projectId}!${event.iid}`;
+  if (state.mergeRequests[key] !== undefined || (state.linkedMergeRequests ?? []).includes(key)) return true;
+  return projectOf(config, event.projectId) !== undefined && referencesRelease(state, event, config);
 }
 
 /** Whether an MR's title or description references the vulnerability or release issue. */

@@ -10,9 +10,14 @@ import type { ReleaseTable } from './table.js';
 
 /**
  * Secrets the actions function reads: it is the one that calls GitLab (including ingress's replies),
- * HackerOne and the version server. The gate function reads none.
+ * HackerOne, the version server and Slack (every notice). The gate function reads none.
  */
-export const ACTIONS_SECRETS: readonly SecretKind[] = ['gitlabToken', 'hackeroneToken', 'versionServerToken'];
+export const ACTIONS_SECRETS: readonly SecretKind[] = [
+  'gitlabToken',
+  'hackeroneToken',
+  'versionServerToken',
+  'slackWebhookUrl',
+];
 
 /** Props of {@link ActionFunctions}. */
 export interface ActionFunctionsProps {

@@ -6,6 +6,7 @@ const SECRET_SLUGS: Readonly<Record<SecretKind, string>> = {
   gitlabToken: 'gitlab-token',
   hackeroneToken: 'hackerone-token',
   versionServerToken: 'version-server-token',
+  slackWebhookUrl: 'slack-webhook-url',
 };
 
 /** The stack's name for a stage: one stack per stage, side by side in one account. */

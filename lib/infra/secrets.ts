@@ -17,6 +17,7 @@ const DESCRIPTIONS: Readonly<Record<SecretKind, string>> = {
   gitlabToken: 'GitLab API token secrel acts with',
   hackeroneToken: 'HackerOne API token for reports linked to a release',
   versionServerToken: 'Version server API token for adding version entries',
+  slackWebhookUrl: 'Slack incoming webhook URL that gets non-confidential copies of notices',
 };
 
 /** Props of {@link ReleaseSecrets}. */
@@ -61,7 +62,7 @@ export class ReleaseSecrets extends Construct {
       Validations.of(secret).acknowledge({
         id: 'AwsSolutions-SMG4',
         reason:
-          'These are tokens issued by GitLab, HackerOne and the version server; no Lambda can rotate them. ' +
+          'These are tokens issued by GitLab, HackerOne, the version server and Slack; no Lambda can rotate them. ' +
           'Operators rotate them by hand (the webhook secret accepts two comma-separated values meanwhile).',
       });
       this.secrets.set(kind, secret);

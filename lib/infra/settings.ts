@@ -10,6 +10,7 @@ export const SECRET_KINDS = [
   'gitlabToken',
   'hackeroneToken',
   'versionServerToken',
+  'slackWebhookUrl',
 ] as const;
 /** One of {@link SECRET_KINDS}. */
 export type SecretKind = (typeof SECRET_KINDS)[number];
@@ -40,6 +41,11 @@ export const infraSettingsSchema = z.object({
   secretNames: contextObject(z.partialRecord(z.enum(SECRET_KINDS), z.string().min(1))).default({}),
   /** Whether GitLab signs webhooks (Standard Webhooks); adds the signing key secret. */
   signedWebhooks: contextBoolean.default(false),
+  /**
+   * Whether notices also go to Slack: adds the Slack incoming webhook URL secret (a URL that lets
+   * anyone post, so it is a secret, never a config value). The actions function reads it.
+   */
+  slackNotifications: contextBoolean.default(false),
   /** Steady webhook requests per second the HTTP API lets through; more get 429 before any Lambda runs. */
   ingressRateLimit: z.coerce.number().int().min(1).max(10_000).default(25),
   /** Short burst of webhook requests the HTTP API lets through. */

@@ -48,6 +48,7 @@ export class SecrelStack extends Stack {
     if (settings.signedWebhooks) optional.push('signingKey');
     if (config.hackerone !== undefined) optional.push('hackeroneToken');
     if (config.versionServer !== undefined) optional.push('versionServerToken');
+    if (settings.slackNotifications) optional.push('slackWebhookUrl');
     this.secrets = new ReleaseSecrets(this, 'Secrets', {
       stage,
       mode: settings.secretMode,

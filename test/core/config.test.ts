@@ -59,12 +59,18 @@ describe('the config', () => {
   it('names the key, never the value', () => {
     let message = '';
     try {
-      parseConfig({ ...minimal, slack: { webhookUrl: 'not a url glpat-should-not-appear' } });
+      parseConfig({ ...minimal, versionServer: { url: 'not a url glpat-should-not-appear' } });
     } catch (error) {
       message = (error as Error).message;
     }
-    expect(message).toMatch(/^invalid config: slack\.webhookUrl: /);
+    expect(message).toMatch(/^invalid config: versionServer\.url: /);
     expect(message).not.toContain('glpat');
     expect(message.split('\n')).toHaveLength(1);
+  });
+
+  it('refuses a Slack webhook URL in the file: it is a secret (Secrets Manager on AWS, SECREL_SLACK_WEBHOOK_URL locally)', () => {
+    expect(() =>
+      parseConfig({ ...minimal, slack: { webhookUrl: 'https://hooks.slack.com/services/T/B/x' } }),
+    ).toThrow(/^invalid config: /);
   });
 });

@@ -9,6 +9,7 @@ import {
   CONFIG,
   ctxAt,
   issueEvent,
+  mrEvent,
   noteEvent,
   PEOPLE,
   PROJECT,
@@ -91,5 +92,63 @@ describe('embargo break', () => {
     );
     expect(result.state.slipHours).toBe(0);
     expect(replies(result)[0]).toContain('refused');
+  });
+});
+
+describe('embargo break by a security MR becoming visible', () => {
+  const publicMr = (over: Parameters<typeof mrEvent>[0] = {}) =>
+    mrEvent({ iid: 501, projectPublic: true, updatedAt: '2026-12-02T09:59:00.000Z', ...over });
+  const breaks = (result: ReturnType<typeof apply>) =>
+    result.timeline.filter((t) => t.kind === 'embargo-broken').length;
+
+  it('an MR in a public configured project referencing the vulnerability issue escalates once, and still joins', () => {
+    const first = apply(onDayTwo(), publicMr(), ctxAt(DAY_TWO));
+    expect(first.state.embargoBrokenAt).toBe('2026-12-02T10:00:00.000Z');
+    expect(breaks(first)).toBe(1);
+    expect(first.state.mergeRequests[`${PROJECT.id}!501`]).toBeDefined();
+    const [runbook] = replies(first);
+    expect(runbook).toContain(
+      '### Embargo broken: the security MR !501 (project 42) is public before publication',
+    );
+    expect(first.effects.filter((e) => e.type === 'notify')).toHaveLength(1);
+    // The next event of the same MR, still public, does not escalate again.
+    const again = apply(
+      first.state,
+      publicMr({ updatedAt: '2026-12-02T10:30:00.000Z' }),
+      ctxAt(DAY_TWO + 30),
+    );
+    expect(breaks(again)).toBe(0);
+    expect(again.state.embargoBrokenAt).toBe('2026-12-02T10:00:00.000Z');
+  });
+
+  it('one of the release’s MRs whose project turns public escalates, even without a reference in its text', () => {
+    const joined = apply(onDayTwo(), publicMr({ projectPublic: false }), ctxAt(DAY_TWO)).state;
+    expect(joined.embargoBrokenAt).toBeUndefined();
+    const seen = apply(
+      joined,
+      publicMr({ description: 'no reference here', updatedAt: '2026-12-02T10:10:00.000Z' }),
+      ctxAt(DAY_TWO + 10),
+    );
+    expect(breaks(seen)).toBe(1);
+  });
+
+  it('does not escalate for a private or internal project, an unknown visibility, an unrelated MR, or once publication started', () => {
+    expect(
+      apply(onDayTwo(), publicMr({ projectPublic: false }), ctxAt(DAY_TWO)).state.embargoBrokenAt,
+    ).toBeUndefined();
+    const noVisibility = mrEvent({ iid: 502, updatedAt: '2026-12-02T09:59:00.000Z' });
+    expect(apply(onDayTwo(), noVisibility, ctxAt(DAY_TWO)).state.embargoBrokenAt).toBeUndefined();
+    const unrelated = publicMr({ iid: 503, description: 'Refactor the parser', title: 'Refactor' });
+    const result = apply(onDayTwo(), unrelated, ctxAt(DAY_TWO));
+    expect(result.changed).toBe(false);
+    for (const status of ['publishing', 'disclosing', 'afterwards'] as const) {
+      const later = apply({ ...onDayTwo(), status }, publicMr(), ctxAt(DAY_TWO));
+      expect(later.state.embargoBrokenAt, status).toBeUndefined();
+    }
+  });
+
+  it('an MR in a public project secrel is not configured for is not read, however it is worded', () => {
+    const elsewhere = publicMr({ projectId: 999, projectPath: 'someone/fork' });
+    expect(apply(onDayTwo(), elsewhere, ctxAt(DAY_TWO)).changed).toBe(false);
   });
 });

@@ -41,7 +41,7 @@ function resolved(env: Record<string, unknown>): Record<string, string> {
   );
 }
 
-const everything = { signedWebhooks: true, hackeroneApiIdentifier: 'secrel-bot' };
+const everything = { signedWebhooks: true, hackeroneApiIdentifier: 'secrel-bot', slackNotifications: true };
 
 describe('the functions environment equals the env contract', () => {
   it('sets every variable of the contract when every option is on, and nothing else', async () => {

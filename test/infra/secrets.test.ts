@@ -38,6 +38,23 @@ describe('secrets in Secrets Manager', () => {
     ]);
   });
 
+  it('adds the Slack webhook URL secret only with slackNotifications, readable by the actions function alone', () => {
+    expect(secretNames({})).not.toContain('secrel/dev/slack-webhook-url');
+    expect(envOf('FunctionsActions').SLACK_WEBHOOK_URL_SECRET_ARN).toBeUndefined();
+    const context = { slackNotifications: 'true' };
+    expect(secretNames(context)).toContain('secrel/dev/slack-webhook-url');
+    expect(envOf('FunctionsActions', context).SLACK_WEBHOOK_URL_SECRET_ARN).toBeDefined();
+    expect(envOf('IngressWebhook', context).SLACK_WEBHOOK_URL_SECRET_ARN).toBeUndefined();
+    expect(envOf('FunctionsGate', context).SLACK_WEBHOOK_URL_SECRET_ARN).toBeUndefined();
+    const { template } = synthesizeOnce(context, minimalConfig());
+    const readers = ['FunctionsActionsRole', 'IngressWebhookRole', 'FunctionsGateRole'].filter((role) =>
+      statementsOfRole(template, role)
+        .flatMap((statement) => [statement.Resource].flat())
+        .some((resource) => JSON.stringify(resource).includes('slackWebhookUrl')),
+    );
+    expect(readers).toEqual(['FunctionsActionsRole']);
+  });
+
   it('generates values instead of writing any into the template', () => {
     const { template } = synthesizeOnce({}, minimalConfig());
     for (const secret of Object.values(resourcesOfType(template, 'AWS::SecretsManager::Secret'))) {

@@ -31,6 +31,8 @@ describe('the secrel stack', () => {
     expect(() => synthesize({ stage: 'prod', signedWebhooks: true })).not.toThrow();
     expect(() => synthesize({ secretMode: 'import', signedWebhooks: 'true' })).not.toThrow();
     expect(() => synthesize({}, minimalConfig())).not.toThrow();
+    expect(() => synthesize({ slackNotifications: true })).not.toThrow();
+    expect(() => synthesize({ secretMode: 'import', slackNotifications: 'true' })).not.toThrow();
   });
 
   it('passes cdk-nag when deploy fixes the account and region', () => {

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DateTime } from 'luxon';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { type FakeSlack, startFakeSlack } from '../../lib/local/fakes/fake-slack.js';
-import { issueHook } from '../../lib/local/fakes/gitlab-hooks.js';
+import { issueHook, mergeRequestHook } from '../../lib/local/fakes/gitlab-hooks.js';
 import {
   REHEARSAL_PEOPLE,
   REHEARSAL_PROJECT,
@@ -107,6 +107,76 @@ describe('embargo break', () => {
     );
     expect(w.versionServer.versions).toHaveLength(0);
     // Slack never heard the confidential title.
+    for (const message of slack.messages) expect(message).not.toContain('Secret');
+  }, 90_000);
+
+  it('a security MR seen in a public project on Day two: one escalation on the release issue and Slack, nothing published', async () => {
+    slack = await startFakeSlack();
+    const { SlackNotifier } = await import('../../lib/adapters/notify/slack.js');
+    world = await startRehearsalWorld({
+      dynamoEndpoint: inject('dynamoEndpoint'),
+      tableName: `embargo-mr-${randomUUID()}`,
+      speed: 1,
+      notifier: new SlackNotifier({ webhookUrl: slack.webhookUrl }),
+    });
+    const w = world;
+    const vulnerability = w.gitlab.openIssue({
+      title: 'Secret: SSRF',
+      description: 'Secret.',
+      confidential: true,
+    });
+    await w.gitlab.labelIssue(REHEARSAL_PROJECT.id, vulnerability.iid, 'critical security release', LEAD);
+    const releaseId = `${REHEARSAL_PROJECT.id}-${vulnerability.iid}`;
+    const store = w.runtime.deps.store;
+    const issue = await waitFor('the release issue', async () => (await store.get(releaseId))?.releaseIssue);
+    const comment = (body: string) => w.gitlab.comment(REHEARSAL_PROJECT.id, issue.iid, body, LEAD);
+    const yesterday = DateTime.utc().minus({ days: 1 }).toISODate() ?? '';
+    await comment('/secrel versions 17.5');
+    await comment(`/secrel start ${yesterday}`);
+    await waitFor(
+      'Day one stored',
+      async () => (await store.get(releaseId))?.dayOne === yesterday || undefined,
+    );
+
+    const deliverMr = (visibilityLevel: 0 | 20, iid: number) =>
+      w.gitlab.deliver(
+        mergeRequestHook({
+          project: { ...REHEARSAL_PROJECT, visibilityLevel },
+          mergeRequest: {
+            iid,
+            title: 'Validate the URL',
+            description: `Fixes #${vulnerability.iid}`,
+            sourceBranch: `security-fix-${iid}`,
+            targetBranch: 'main',
+            state: 'opened',
+          },
+          action: 'open',
+          actor: { username: REHEARSAL_PEOPLE['dev team'] },
+          instanceUrl: w.gitlab.url,
+        }),
+      );
+    // Private: the MR joins, nothing is broken.
+    await deliverMr(0, 900);
+    await waitFor('the MR joined', async () => (await store.get(releaseId))?.mergeRequests['1!900']);
+    expect((await store.get(releaseId))?.embargoBrokenAt).toBeUndefined();
+
+    await deliverMr(20, 901);
+    const runbook = await waitFor('the escalation', () =>
+      w.gitlab.notes.find((n) => n.issueIid === issue.iid && n.body.startsWith('### Embargo broken')),
+    );
+    expect(runbook.body).toContain('security MR !901');
+    expect(runbook.body).toContain(`@${LEAD}`);
+    await deliverMr(20, 902);
+    await waitFor(
+      'the break on Slack',
+      () => slack?.messages.some((m) => m.includes('embargo broken')) || undefined,
+    );
+    await sleep(1_500);
+    expect(w.gitlab.notes.filter((n) => n.body.startsWith('### Embargo broken'))).toHaveLength(1);
+    expect(slack.messages.filter((m) => m.includes('embargo broken'))).toHaveLength(1);
+    expect(w.gitlab.pipelines.filter((p) => p.variables.SECREL_ACTION?.startsWith('publish'))).toHaveLength(
+      0,
+    );
     for (const message of slack.messages) expect(message).not.toContain('Secret');
   }, 90_000);
 });

@@ -161,7 +161,7 @@ describe('nothing public before everything is ready', () => {
     expect(calls('PUT', /issues\/\d+$/)).toBe(0);
   });
 
-  it('lifts confidentiality, thanks reporters and approves disclosure once everything is published', async () => {
+  it('lifts confidentiality and thanks reporters once everything is published, and asks the security lead to approve disclosure with the report links', async () => {
     const ready = readyToPublish();
     const tasks = { ...ready.tasks };
     for (const key of Object.keys(tasks)) {
@@ -175,13 +175,27 @@ describe('nothing public before everything is ready', () => {
       }
     }
     await world.seed({ ...ready, tasks });
-    for (const task of ['lift-confidentiality', 'thank-reporters', 'approve-disclosure'] as const) {
+    for (const task of ['lift-confidentiality', 'thank-reporters'] as const) {
       await runStep(world.deps, { releaseId: RELEASE, step: 'action', task });
       await runStep(world.deps, { releaseId: RELEASE, step: 'action', task });
     }
     expect(world.gitlab.issues[0]?.confidential).toBe(false);
     expect(world.gitlab.notes.filter((n) => n.issueIid === 1)).toHaveLength(1);
-    expect(world.hackerone).toEqual({ comments: ['h1-100'], approvals: ['h1-100'] });
+    expect(world.hackerone).toEqual({ comments: ['h1-100'] });
+
+    // No documented HackerOne call approves a disclosure request: the security lead is asked, once.
+    await expect(
+      runStep(world.deps, { releaseId: RELEASE, step: 'action', task: 'approve-disclosure' as never }),
+    ).rejects.toThrow();
+    const before = world.gitlab.notes.length;
+    await runStep(world.deps, { releaseId: RELEASE, step: 'ask-owners', task: 'approve-disclosure' });
+    await runStep(world.deps, { releaseId: RELEASE, step: 'ask-owners', task: 'approve-disclosure' });
+    const asked = world.gitlab.notes.slice(before);
+    expect(asked).toHaveLength(1);
+    expect(asked[0]?.body).toContain('Approve request(s) for disclosure on HackerOne');
+    expect(asked[0]?.body).toContain('`/secrel done approve-disclosure`');
+    expect(asked[0]?.body).toContain('- https://hackerone.com/reports/h1-100');
+    expect(asked[0]?.body).toContain('@sec-lead');
   });
 });
 

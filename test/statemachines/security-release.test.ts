@@ -224,15 +224,23 @@ describe('statemachines/security-release.asl.json', () => {
 
   it('discloses nothing unless the disclose gate held after publication (DESIGN.md §4.2)', () => {
     const disclosing = statesWhere((s) =>
-      ['lift-confidentiality', 'thank-reporters', 'approve-disclosure', 'update-acknowledgements'].includes(
-        String(actionTask(s)),
-      ),
+      ['lift-confidentiality', 'thank-reporters', 'update-acknowledgements'].includes(String(actionTask(s))),
     );
-    expect(disclosing.length).toBe(4);
+    expect(disclosing.length).toBe(3);
     const withoutGate = reachable(machine, machine.StartAt, new Set([`${D4}: ready to disclose?`]));
     expect(disclosing.filter((n) => withoutGate.has(n))).toEqual([]);
     const afterPublish = reachable(machine, `${D4}: publish`, new Set([`${D4}: compute disclosure cutoff`]));
     expect(disclosing.filter((n) => afterPublish.has(n))).toEqual([]);
+  });
+
+  it('asks the security lead to approve disclosure on HackerOne by hand, never calls it, and only after the disclose gate', () => {
+    expect(statesWhere((s) => actionTask(s) === 'approve-disclosure')).toEqual([]);
+    const asking = statesWhere(
+      (s) => stepOf(s) === 'ask-owners' && payloadOf(s).task === 'approve-disclosure',
+    );
+    expect(asking).toEqual([`${D4}: ask owners to approve disclosure`]);
+    const withoutGate = reachable(machine, machine.StartAt, new Set([`${D4}: ready to disclose?`]));
+    expect(asking.filter((n) => withoutGate.has(n))).toEqual([]);
   });
 
   it('catches a step that fails for good outside publication: one notice, then retry, done or waive', () => {

@@ -5,17 +5,6 @@ import { HackerOneError } from './errors.js';
 /** HackerOne's API root. */
 export const HACKERONE_API = 'https://api.hackerone.com/v1';
 
-/**
- * Where disclosure approval is POSTed, `{id}` being the report id.
- *
- * Uncertain: HackerOne's public customer API documents activity comments on reports but, as far
- * as we could check, no endpoint for a program to approve a hacker's disclosure request. This
- * path follows the API's resource naming and is a guess; it is configurable (`disclosurePath`) so
- * a deployment can point it at the real endpoint, and a 404 from it is a permanent error that
- * the release's timeline shows, so a person approves by hand.
- */
-export const DEFAULT_DISCLOSURE_PATH = '/reports/{id}/disclosure_requests/approve';
-
 /** How to reach HackerOne. */
 export interface HackerOneClientOptions {
   /** API root (default {@link HACKERONE_API}); the fake's URL in tests. */
@@ -24,13 +13,15 @@ export interface HackerOneClientOptions {
   readonly apiIdentifier: string;
   /** API token (the basic-auth password). */
   readonly token: string;
-  /** Path of disclosure approval, `{id}` replaced by the report id. */
-  readonly disclosurePath?: string;
   /** Per-request timeout in ms (default 10 s). */
   readonly timeoutMs?: number;
 }
 
-/** Thanks reporters on their HackerOne reports and approves disclosure once the release is public. */
+/**
+ * Thanks reporters on their HackerOne reports. Only calls HackerOne documents for its customer API
+ * are made (a report comment is `POST /reports/{id}/activities`); approving a disclosure request has
+ * no documented call, so the security lead does it by hand (the playbook's `approve-disclosure`).
+ */
 export class HackerOneClient implements HackerOne {
   private readonly baseUrl: string;
   private readonly authorization: string;
@@ -44,17 +35,6 @@ export class HackerOneClient implements HackerOne {
   async comment(reportId: string, message: string): Promise<void> {
     await this.post('comment', reportId, `/reports/${encodeURIComponent(reportId)}/activities`, {
       data: { type: 'activity-comment', attributes: { message, internal: false } },
-    });
-  }
-
-  /** Approves the reporter's disclosure request; an approval that already happened (409) counts as done. */
-  async approveDisclosure(reportId: string): Promise<void> {
-    const path = (this.options.disclosurePath ?? DEFAULT_DISCLOSURE_PATH).replace(
-      '{id}',
-      encodeURIComponent(reportId),
-    );
-    await this.post('approveDisclosure', reportId, path, {
-      data: { type: 'disclosure-request-approval', attributes: {} },
     });
   }
 
@@ -77,7 +57,6 @@ export class HackerOneClient implements HackerOne {
     }
     await res.arrayBuffer().catch(() => undefined);
     if (res.ok) return;
-    if (operation === 'approveDisclosure' && res.status === 409) return;
     throw new HackerOneError(
       operation,
       res.status,

@@ -1,3 +1,4 @@
+import { fixLines } from '../mr-provenance.js';
 import { readinessReasons } from '../readiness.js';
 import { computeSchedule, parseDayOne, windowOf } from '../schedule.js';
 import { expandTasks, type TaskInstance } from '../tasks.js';
@@ -128,6 +129,9 @@ export function livingSection(input: LivingSectionInput): string {
     for (const warning of warnings) lines.push(`- ${warning}`);
   }
   lines.push('', '### Security merge requests', '', ...mergeRequestRows(state));
+  // Which MR the publish gate counts as each version's fix, and why another does not count.
+  const fixes = [...state.versions, MAIN_LINE].flatMap((version) => fixLines(state, version));
+  if (fixes.length > 0) lines.push('', '#### Fixes', '', ...fixes.map((line) => `- ${line}`));
   const instances = expandTasks(playbook, state.versions);
   for (const phase of playbook.phases) {
     const window = schedule ? windowOf(schedule, phase.id) : undefined;

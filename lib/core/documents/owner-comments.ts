@@ -134,14 +134,18 @@ export function escalationComment(input: EscalationInput): string {
   return lines.join('\n');
 }
 
-/** A nudge to do a manual follow-up now (the CVE notice once everything is public). */
-export function askOwnersComment(task: OwnedTask, roles: RoleMap): string {
+/**
+ * A nudge to do a manual follow-up now (the CVE notice, the HackerOne disclosure approval once
+ * everything is public); `links` are extra lines, e.g. the reports to approve.
+ */
+export function askOwnersComment(task: OwnedTask, roles: RoleMap, links: readonly string[] = []): string {
   return [
     `### Please do now: ${task.text}`,
     '',
     `${mention(roles, task.owners)}: everything is published and disclosed; this is yours next.`,
     '',
     taskLine(task, roles),
+    ...(links.length > 0 ? ['', ...links] : []),
   ].join('\n');
 }
 

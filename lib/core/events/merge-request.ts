@@ -12,7 +12,10 @@ export const MERGE_REQUEST_HEADER = 'Merge Request Hook';
 export const mergeRequestPayloadSchema = z.looseObject({
   object_kind: z.literal('merge_request'),
   user: userSchema,
-  project: projectSchema,
+  project: projectSchema.extend({
+    visibility_level: z.number().int().nullish(),
+    visibility: z.string().nullish(),
+  }),
   object_attributes: z.looseObject({
     iid: z.number().int(),
     state: z.enum(['opened', 'closed', 'merged', 'locked']),
@@ -50,9 +53,25 @@ export const parseMergeRequestHook: EventParser = (eventHeader, body) => {
     updatedAt: attributes.updated_at,
     actor: payload.user.username,
     readiness: readinessOf(payload),
+    ...visibilityOf(payload.project),
   };
   return parsed(event);
 };
+
+/** GitLab's public visibility level (0 private, 10 internal, 20 public). */
+const PUBLIC_LEVEL = 20;
+
+/** `projectPublic` when the hook tells the project's visibility; nothing when it does not. */
+function visibilityOf(project: {
+  visibility_level?: number | null | undefined;
+  visibility?: string | null | undefined;
+}): { projectPublic?: boolean } {
+  if (typeof project.visibility_level === 'number') {
+    return { projectPublic: project.visibility_level === PUBLIC_LEVEL };
+  }
+  if (typeof project.visibility === 'string') return { projectPublic: project.visibility === 'public' };
+  return {};
+}
 
 /** The readiness fields GitLab sent (older GitLab sends only `work_in_progress`). */
 function readinessOf(payload: z.output<typeof mergeRequestPayloadSchema>): MergeRequestReadiness {

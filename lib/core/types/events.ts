@@ -39,6 +39,11 @@ export interface MergeRequestEvent {
   readonly actor: string;
   /** Readiness fields of the hook (see `lib/core/readiness.ts`); absent when GitLab did not send them. */
   readonly readiness?: MergeRequestReadiness;
+  /**
+   * Whether the MR's project is public (`project.visibility_level` 20 or `visibility` `public`);
+   * absent when the hook says neither. A release's MR seen public breaks the embargo.
+   */
+  readonly projectPublic?: boolean;
 }
 
 /** What a Merge Request Hook says about whether the MR can be merged. */

@@ -82,7 +82,6 @@ export const ACTION_KINDS = [
   'update-acknowledgements',
   'lift-confidentiality',
   'thank-reporters',
-  'approve-disclosure',
   'open-lessons-learned',
 ] as const;
 export type ActionKind = (typeof ACTION_KINDS)[number];

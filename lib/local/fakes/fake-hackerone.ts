@@ -23,14 +23,12 @@ const commentBody = z.object({
 });
 
 /**
- * HackerOne in the test: answers `POST /v1/reports/{id}/activities` (comments) and
- * `POST /v1/reports/{id}/disclosure_requests/approve` behind basic auth, records every call,
- * and can be told to fail.
+ * HackerOne in the test: answers `POST /v1/reports/{id}/activities` (comments, the documented
+ * customer API call secrel makes) behind basic auth, records every call, and can be told to fail.
+ * Anything else is 404, so a call to an undocumented path fails a test.
  */
 export class FakeHackerOne extends FakeServer {
   readonly comments: FakeReportComment[] = [];
-  /** Report ids whose disclosure was approved, in order. */
-  readonly approvals: string[] = [];
 
   constructor(private readonly options: FakeHackerOneOptions = {}) {
     super('HackerOne');
@@ -51,16 +49,15 @@ export class FakeHackerOne extends FakeServer {
     return this.options.token ?? 'fake-hackerone-token';
   }
 
-  /** Makes matching calls fail, e.g. `{ path: /approve$/, status: 503, times: 1 }`. */
+  /** Makes matching calls fail, e.g. `{ path: /activities$/, status: 503, times: 1 }`. */
   failRequests(plan: PlannedFailure): void {
     this.failures.add(plan);
   }
 
-  /** Forgets calls, comments, approvals and planned failures. */
+  /** Forgets calls, comments and planned failures. */
   override reset(): void {
     super.reset();
     this.comments.length = 0;
-    this.approvals.length = 0;
   }
 
   protected override handle(call: RecordedCall, res: ServerResponse): void {
@@ -77,17 +74,6 @@ export class FakeHackerOne extends FakeServer {
     const comment = /^\/v1\/reports\/([^/]+)\/activities$/.exec(call.path);
     if (call.method === 'POST' && comment?.[1]) {
       this.addComment(decodeURIComponent(comment[1]), call.body, res);
-      return;
-    }
-    const approve = /^\/v1\/reports\/([^/]+)\/disclosure_requests\/approve$/.exec(call.path);
-    if (call.method === 'POST' && approve?.[1]) {
-      const reportId = decodeURIComponent(approve[1]);
-      if (this.approvals.includes(reportId)) {
-        sendJson(res, 409, { errors: [{ status: 409, title: 'Disclosure already approved' }] });
-        return;
-      }
-      this.approvals.push(reportId);
-      sendJson(res, 200, { data: { id: reportId, type: 'report' } });
       return;
     }
     sendJson(res, 404, { errors: [{ status: 404, title: 'Not Found' }] });

@@ -32,6 +32,8 @@ export interface HookProject {
   /** `group/project`. */
   readonly path: string;
   readonly defaultBranch?: string;
+  /** GitLab's `visibility_level`: 0 private (default), 10 internal, 20 public. */
+  readonly visibilityLevel?: 0 | 10 | 20;
 }
 
 /** Who caused the event. */
@@ -76,7 +78,7 @@ function projectJson(project: HookProject, instance: string): Record<string, unk
     git_ssh_url: `git@${new URL(instance).host}:${project.path}.git`,
     git_http_url: `${webUrl}.git`,
     namespace: project.path.split('/')[0],
-    visibility_level: 0,
+    visibility_level: project.visibilityLevel ?? 0,
     path_with_namespace: project.path,
     default_branch: project.defaultBranch ?? 'main',
     homepage: webUrl,

@@ -20,7 +20,6 @@ import type { RuntimeDeps } from '../runtime-deps.js';
 import { type ActionEffect, type ActionPerformer, projectIdOf } from './context.js';
 import {
   addVersionEntry,
-  approveDisclosure,
   liftConfidentiality,
   thankReporters,
   updateAcknowledgements,
@@ -58,7 +57,6 @@ const PERFORMERS: Readonly<Record<ActionKind, ActionPerformer>> = {
   'update-acknowledgements': updateAcknowledgements,
   'lift-confidentiality': liftConfidentiality,
   'thank-reporters': thankReporters,
-  'approve-disclosure': approveDisclosure,
   'open-lessons-learned': openLessonsLearned,
 };
 

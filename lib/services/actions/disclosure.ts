@@ -1,3 +1,4 @@
+import { releaseReports } from '../../core/documents/disclosure-approval.js';
 import { acknowledgementComment, hackerOneThanks, thanksComment } from '../../core/documents/follow-ups.js';
 import { isoOf } from '../../core/moments.js';
 import { provenPatchVersion } from '../../core/tag-proof.js';
@@ -6,8 +7,8 @@ import { type ActionPerformer, SKIPPED } from './context.js';
 
 /**
  * Publication's version entries and the disclosure follow-ups: lift confidentiality, thank
- * reporters, approve disclosure on HackerOne, update acknowledgements. Lifting confidentiality
- * and approving disclosure are safe to repeat; comments are not.
+ * reporters, update acknowledgements. Lifting confidentiality is safe to repeat; comments are not.
+ * Approving disclosure on HackerOne is a manual task (no documented API call).
  */
 
 /**
@@ -55,8 +56,7 @@ export const liftConfidentiality: ActionPerformer = async (ctx, parts) => {
 
 /** The HackerOne reports of a release: config's defaults and those attached with `/secrel h1`. */
 function reportsOf(ctx: Parameters<ActionPerformer>[0]): readonly string[] {
-  const configured = ctx.deps.config.hackerone?.reports[ctx.state.id] ?? [];
-  return [...new Set([...configured, ...(ctx.state.hackerOneReports ?? [])])];
+  return releaseReports(ctx.state, ctx.deps.config);
 }
 
 /** "Follow-up with disclosure reports to inform/thank security researchers". */
@@ -76,24 +76,6 @@ export const thankReporters: ActionPerformer = async (ctx, parts) => {
         return undefined;
       });
     }
-  }
-  return { outcome: 'done' };
-};
-
-/** "Approve request(s) for disclosure on HackerOne"; skipped without HackerOne or linked reports. */
-export const approveDisclosure: ActionPerformer = async (ctx, parts) => {
-  const hackerone = ctx.deps.hackerone;
-  const reports = reportsOf(ctx);
-  if (!hackerone || reports.length === 0) return SKIPPED;
-  for (const report of reports) {
-    await parts.part(
-      `approve:${report}`,
-      async () => {
-        await hackerone.approveDisclosure(report);
-        return undefined;
-      },
-      { repeatable: true },
-    );
   }
   return { outcome: 'done' };
 };

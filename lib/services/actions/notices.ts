@@ -1,3 +1,4 @@
+import { releaseReports, taskNoticeLinks } from '../../core/documents/disclosure-approval.js';
 import {
   askOwnersComment,
   escalationComment,
@@ -171,6 +172,7 @@ export async function askOwners(deps: RuntimeDeps, releaseId: string, key: strin
   const body = askOwnersComment(
     { key, text: task.text, owners: task.owners, manual: task.completion.kind === 'manual' },
     deps.config.roles,
+    taskNoticeLinks(taskId, releaseReports(state, deps.config)),
   );
   await once(deps, { releaseId, action: 'notify', subject: `ask:${key}` }, async (parts) => {
     await parts.part(

@@ -50,29 +50,21 @@ describe('HackerOneClient against the fake HackerOne', () => {
     ]);
   });
 
-  it('approves the disclosure request, and an approval already made counts as done', async () => {
-    await client.approveDisclosure('2231');
-    await client.approveDisclosure('2231');
-
-    expect(hackerone.calls.map((c) => c.path)).toEqual([
-      '/v1/reports/2231/disclosure_requests/approve',
-      '/v1/reports/2231/disclosure_requests/approve',
-    ]);
-    expect(hackerone.approvals).toEqual(['2231']);
+  it('offers only the documented report comment: disclosure approval is a person’s task', () => {
+    const methods = Object.getOwnPropertyNames(HackerOneClient.prototype).filter(
+      (name) => name !== 'constructor',
+    );
+    expect(methods.sort()).toEqual(['comment', 'post']);
   });
 
-  it('uses a configured disclosure path, because the public API leaves it uncertain', async () => {
-    const custom = new HackerOneClient({
-      baseUrl: hackerone.url,
-      apiIdentifier: hackerone.apiIdentifier,
-      token: hackerone.token,
-      disclosurePath: '/reports/{id}/disclosure',
+  it('gets a 404 from the fake for any path HackerOne does not document', async () => {
+    const res = await fetch(`${hackerone.url}/reports/2231/disclosure_requests/approve`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${hackerone.apiIdentifier}:${hackerone.token}`).toString('base64')}`,
+      },
     });
-
-    const error = await failure(() => custom.approveDisclosure('77'));
-
-    expect(hackerone.calls[0]?.path).toBe('/v1/reports/77/disclosure');
-    expect(error).toMatchObject({ status: 404, transient: false, operation: 'approveDisclosure' });
+    expect(res.status).toBe(404);
   });
 
   it('marks a 503 transient', async () => {
@@ -102,7 +94,7 @@ describe('HackerOneClient against the fake HackerOne', () => {
     await gone.close();
 
     const error = await failure(() =>
-      new HackerOneClient({ baseUrl, apiIdentifier: 'a', token: 'b' }).approveDisclosure('1'),
+      new HackerOneClient({ baseUrl, apiIdentifier: 'a', token: 'b' }).comment('1', 'thanks'),
     );
 
     expect(error).toMatchObject({ status: undefined, transient: true });

@@ -101,6 +101,22 @@ describe('the living section of the release issue', () => {
     );
   });
 
+  it('says which MR is each version’s fix and why another is not counted', () => {
+    const versions = command(newRelease(), '/secrel versions 17.5').state;
+    const fix = mrEvent({ iid: 11, targetBranch: '17-5-stable', actor: PEOPLE.dev });
+    const stranger = mrEvent({ iid: 12, targetBranch: '17-5-stable', actor: PEOPLE.infra });
+    const closed = mrEvent({ iid: 13, targetBranch: 'main', actor: PEOPLE.dev, state: 'closed' });
+    const text = section(applyAll(versions, fix, stranger, closed).state);
+    const fixes = text.slice(text.indexOf('#### Fixes'));
+    expect(fixes).toContain('- !11 in project 42 (opened) is a fix for 17.5 (by a member of a fix role)');
+    expect(fixes).toMatch(
+      /- !12 in project 42 \(opened\) not counted: neither named with \/secrel mr nor opened/,
+    );
+    expect(fixes).toContain('- !13 in project 42 (closed) was closed unmerged and is no fix');
+    // Before any MR there is nothing to say.
+    expect(section(versions)).not.toContain('#### Fixes');
+  });
+
   it('is a pure function of the release: the same release renders the same text', () => {
     const state = command(newRelease(), '/secrel versions 17.5').state;
     expect(section(state)).toBe(section(structuredClone(state)));

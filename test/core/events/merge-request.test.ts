@@ -23,7 +23,21 @@ describe('merge request events', () => {
         blockingDiscussionsResolved: true,
         assignees: ['dana.dev'],
       },
+      projectPublic: false,
     });
+  });
+
+  it('reads whether the MR’s project is public, from visibility_level 20 or visibility "public"', () => {
+    const level = (value: unknown) =>
+      fixtureWith('mr-opened-for-stable', ['project', 'visibility_level'], value);
+    expect(parsedEvent('Merge Request Hook', level(20))).toMatchObject({ projectPublic: true });
+    expect(parsedEvent('Merge Request Hook', level(10))).toMatchObject({ projectPublic: false });
+    const named = fixtureWith('mr-opened-for-stable', ['project', 'visibility_level'], undefined) as {
+      project: Record<string, unknown>;
+    };
+    expect(parsedEvent('Merge Request Hook', named)).not.toHaveProperty('projectPublic');
+    named.project.visibility = 'public';
+    expect(parsedEvent('Merge Request Hook', named)).toMatchObject({ projectPublic: true });
   });
 
   it('reads a merged backport with an empty description and a Rails-style time', () => {

@@ -139,7 +139,7 @@ describe('the clock drives the phases', () => {
 
     expect(view.status).toBe('succeeded');
     expect(release.actionKeys().filter((k) => k === 'thank-reporters')).toHaveLength(1);
-    expect(release.actionKeys()).toContain('approve-disclosure');
+    expect(release.actionKeys()).toContain('update-acknowledgements');
     expect(release.steps('step-failed').map((c) => c.request.task)).toEqual(['thank-reporters']);
   });
 

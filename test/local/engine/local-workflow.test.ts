@@ -20,12 +20,7 @@ const PUBLISH_TASKS = [
   'publish-code',
   'update-githost',
 ];
-const DISCLOSURE_TASKS = [
-  'lift-confidentiality',
-  'thank-reporters',
-  'approve-disclosure',
-  'update-acknowledgements',
-];
+const DISCLOSURE_TASKS = ['lift-confidentiality', 'thank-reporters', 'update-acknowledgements'];
 const D4 = 'Day four before 23:59 UTC';
 
 const running: LocalWorkflow[] = [];

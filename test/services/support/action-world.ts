@@ -31,7 +31,7 @@ export interface ActionWorld {
   readonly gitlab: FakeGitLab;
   readonly workflow: RecordingWorkflow;
   readonly versionEntries: string[];
-  readonly hackerone: { comments: string[]; approvals: string[] };
+  readonly hackerone: { comments: string[] };
   /** Sets the release clock. */
   at(iso: string): void;
   /** Stores a release (revision 1) and returns it. */
@@ -58,7 +58,7 @@ export async function actionWorld(options: ActionWorldOptions = {}): Promise<Act
   const vulnerability = gitlab.openIssue({ project: 42, title: 'secret', confidential: true });
   let now = DateTime.fromISO('2026-11-30T10:00:00Z', { zone: 'utc' });
   const versionEntries: string[] = [];
-  const hackerone = { comments: [] as string[], approvals: [] as string[] };
+  const hackerone = { comments: [] as string[] };
   const versionServer: VersionServer = {
     async addVersion(entry) {
       versionEntries.push(entry.version);
@@ -67,9 +67,6 @@ export async function actionWorld(options: ActionWorldOptions = {}): Promise<Act
   const h1: HackerOne = {
     async comment(report) {
       hackerone.comments.push(report);
-    },
-    async approveDisclosure(report) {
-      hackerone.approvals.push(report);
     },
   };
   const config = parseConfig({
