@@ -17,6 +17,7 @@ import { runStep } from '../services/actions.js';
 import { LocalEffectDispatcher } from '../services/effects.js';
 import { registerGate } from '../services/gate.js';
 import { createLogger, type Logger } from '../services/logger.js';
+import { reconcileRelease } from '../services/reconcile.js';
 import { playbookOf, type RuntimeDeps } from '../services/runtime-deps.js';
 import type { WebhookDeps } from '../services/types.js';
 import { ReleaseClock } from './clock.js';
@@ -191,6 +192,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       for (const release of await store.listReleases()) {
         if (FINISHED.includes(release.status)) continue;
         await workflow.start(release.id, { releaseId: release.id }, { redrive: true });
+        // Webhooks sent while local mode was down are lost: what they said is read back from GitLab.
+        await reconcileRelease(deps, release.id);
         resumed.push(release.id);
       }
     }
