@@ -49,6 +49,7 @@ export function gitlabWithoutToken(functionName: string): GitLabApi {
     createBranch: refuse,
     createMergeRequest: refuse,
     createPipeline: refuse,
+    getPipeline: refuse,
   };
 }
 

@@ -147,6 +147,25 @@ export interface GitLabApi {
     ref: string,
     variables: Readonly<Record<string, string>>,
   ): Promise<{ id: number; url: string; projectId?: number }>;
+  /**
+   * Reads back a pipeline secrel started (status and its `SECREL_…` variables), so a wake-up can
+   * apply what a lost webhook would have said. A pipeline GitLab no longer knows is a permanent error.
+   */
+  getPipeline(project: number | string, pipelineId: number): Promise<GitLabPipeline>;
+}
+
+/** A pipeline as GitLab answers it today. */
+export interface GitLabPipeline {
+  readonly id: number;
+  readonly projectId: number;
+  /** The project's full path, read from the pipeline's web URL. */
+  readonly projectPath: string;
+  readonly ref: string;
+  readonly status: string;
+  readonly source: string | undefined;
+  readonly updatedAt: string;
+  /** Only the `SECREL_…` variables: other variables may hold tokens. */
+  readonly variables: Readonly<Record<string, string>>;
 }
 
 /** The state machine runtime: Step Functions on AWS, the local engine locally. */

@@ -19,6 +19,7 @@ import { LocalEffectDispatcher } from '../services/effects.js';
 import { registerGate } from '../services/gate.js';
 import type { GitLabSetupApi } from '../services/gitlab-setup/port.js';
 import { createLogger, type Logger } from '../services/logger.js';
+import { reconcileRelease } from '../services/reconcile.js';
 import { playbookOf, type RuntimeDeps } from '../services/runtime-deps.js';
 import type { WebhookDeps } from '../services/types.js';
 import { ReleaseClock } from './clock.js';
@@ -204,6 +205,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       for (const release of await store.listReleases()) {
         if (FINISHED.includes(release.status)) continue;
         await workflow.start(release.id, { releaseId: release.id }, { redrive: true });
+        // Webhooks sent while local mode was down are lost: what they said is read back from GitLab.
+        await reconcileRelease(deps, release.id);
         resumed.push(release.id);
       }
     }

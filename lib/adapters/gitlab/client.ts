@@ -9,7 +9,7 @@ import {
   Users,
 } from '@gitbeaker/core';
 import * as z from 'zod';
-import type { GitLabApi } from '../../ports.js';
+import type { GitLabApi, GitLabPipeline } from '../../ports.js';
 import { type Redactions, toGitLabApiError } from './error-mapping.js';
 import { GitLabApiError } from './errors.js';
 import { requesterFn } from './requester.js';
@@ -31,6 +31,16 @@ const createdPipeline = z.object({
   web_url: z.string(),
   project_id: z.number().int().positive().optional(),
 });
+const shownPipeline = z.object({
+  id: z.number().int(),
+  project_id: z.number().int(),
+  ref: z.string(),
+  status: z.string(),
+  source: z.string().nullish(),
+  updated_at: z.string(),
+  web_url: z.string(),
+});
+const pipelineVariables = z.array(z.object({ key: z.string(), value: z.string().nullish() }));
 const createdNote = z.object({ id: z.number().int() });
 const users = z.array(z.object({ id: z.number().int(), username: z.string() }));
 const mergeRequests = z.array(created);
@@ -213,6 +223,30 @@ export class GitLabClient implements GitLabApi {
     return { id, url: web_url, ...(project_id === undefined ? {} : { projectId: project_id }) };
   }
 
+  /** A pipeline and its `SECREL_…` variables (`GET …/pipelines/:id` and `…/variables`). */
+  async getPipeline(project: number | string, pipelineId: number): Promise<GitLabPipeline> {
+    const [shown, vars] = await Promise.all([
+      this.call('getPipeline', [], () => this.api.pipelines.show(project, pipelineId)),
+      this.call('getPipeline', [], () => this.api.pipelines.allVariables(project, pipelineId)),
+    ]);
+    const pipeline = parse('getPipeline', shownPipeline, shown);
+    const variables: Record<string, string> = {};
+    for (const { key, value } of parse('getPipeline', pipelineVariables, vars)) {
+      // Other variables may hold tokens: they are never kept.
+      if (key.startsWith('SECREL_') && typeof value === 'string') variables[key] = value;
+    }
+    return {
+      id: pipeline.id,
+      projectId: pipeline.project_id,
+      projectPath: projectPathOf(pipeline.web_url),
+      ref: pipeline.ref,
+      status: pipeline.status,
+      source: pipeline.source ?? undefined,
+      updatedAt: pipeline.updated_at,
+      variables,
+    };
+  }
+
   private async openMergeRequest(
     project: number | string,
     sourceBranch: string,
@@ -251,6 +285,17 @@ export class GitLabClient implements GitLabApi {
     } catch (error) {
       throw toGitLabApiError(operation, error, [this.token, ...sent]);
     }
+  }
+}
+
+/** `group/project` from `https://host/group/project/-/pipelines/12`; empty when the URL has no such shape. */
+function projectPathOf(webUrl: string): string {
+  try {
+    const path = new URL(webUrl).pathname;
+    const end = path.indexOf('/-/');
+    return end > 0 ? decodeURIComponent(path.slice(1, end)) : '';
+  } catch {
+    return '';
   }
 }
 

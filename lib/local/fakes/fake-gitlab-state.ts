@@ -76,6 +76,8 @@ export interface FakePipeline {
   readonly variables: Readonly<Record<string, string>>;
   status: FakePipelineStatus;
   readonly webUrl: string;
+  /** When the status last changed, as GitLab's `updated_at`. */
+  updatedAt?: string;
 }
 
 /** Ids and iids the way GitLab hands them out: ids global, iids per project and kind. */

@@ -173,6 +173,11 @@ export class FakeGitLab extends FakeServer {
       ],
       ['POST', /^projects\/([^/]+)\/pipeline$/, (call, [p], res) => this.createPipeline(call, p, res)],
       [
+        'GET',
+        /^projects\/([^/]+)\/pipelines\/(\d+)(\/variables)?$/,
+        (_call, [p, id, variables], res) => this.showPipeline(p, id, variables !== undefined, res),
+      ],
+      [
         'POST',
         /^projects\/([^/]+)\/merge_requests\/(\d+)\/notes$/,
         (call, [p, iid], res) => this.createMergeRequestNote(call, p, iid, res),
@@ -363,6 +368,7 @@ export class FakeGitLab extends FakeServer {
     const pipeline = this.pipelines.find((p) => p.id === id);
     if (!pipeline) throw new Error(`fake GitLab has no pipeline ${id}`);
     pipeline.status = status;
+    pipeline.updatedAt = nextUpdatedAt(pipeline.updatedAt);
     return this.sendPipelineHook(pipeline);
   }
 
@@ -606,6 +612,7 @@ export class FakeGitLab extends FakeServer {
       variables: Object.fromEntries((body.variables ?? []).map((v) => [v.key, v.value])),
       status: 'created',
       webUrl: `${this.url}/${project.path}/-/pipelines/${id}`,
+      updatedAt: nextUpdatedAt(),
     };
     this.pipelines.push(pipeline);
     sendJson(res, 201, {
@@ -620,12 +627,47 @@ export class FakeGitLab extends FakeServer {
     this.scheduleCompletion(pipeline);
   }
 
+  /** `GET /projects/:id/pipelines/:pipeline_id` (and `/variables`): what reconciliation reads back. */
+  private showPipeline(
+    projectRef: string | undefined,
+    id: string | undefined,
+    variables: boolean,
+    res: ServerResponse,
+  ): void {
+    const project = this.findProject(projectRef, res);
+    if (!project) return;
+    const pipeline = this.pipelines.find((p) => p.id === Number(id) && p.projectId === project.id);
+    if (!pipeline) {
+      sendJson(res, 404, { message: '404 Not found' });
+      return;
+    }
+    if (variables) {
+      sendJson(
+        res,
+        200,
+        Object.entries(pipeline.variables).map(([key, value]) => ({ key, value, variable_type: 'env_var' })),
+      );
+      return;
+    }
+    sendJson(res, 200, {
+      id: pipeline.id,
+      iid: pipeline.id,
+      project_id: project.id,
+      ref: pipeline.ref,
+      status: pipeline.status,
+      source: 'api',
+      updated_at: pipeline.updatedAt ?? nextUpdatedAt(),
+      web_url: pipeline.webUrl,
+    });
+  }
+
   // ---- helpers --------------------------------------------------------------------------------
 
   private scheduleCompletion(pipeline: FakePipeline): void {
     const outcome = this.outcomeFor(pipeline);
     if (outcome === 'manual') return;
     pipeline.status = 'running';
+    pipeline.updatedAt = nextUpdatedAt(pipeline.updatedAt);
     const delay = this.options.pipelineDelayMs ?? 0;
     this.background(
       new Promise((resolve) => setTimeout(resolve, delay)).then(() =>

@@ -15,7 +15,7 @@ import type { ActionRecord, ReleaseState, TimelineEntry } from '../../core/types
 import type { Notifier } from '../../ports.js';
 import { type Logger, silentLogger } from '../../services/logger.js';
 import { buildReleaseView } from '../dashboard/release-view.js';
-import { type FakeGitLab, startFakeGitLab } from '../fakes/fake-gitlab.js';
+import { type FakeGitLab, type PipelinePolicy, startFakeGitLab } from '../fakes/fake-gitlab.js';
 import { type FakeHackerOne, startFakeHackerOne } from '../fakes/fake-hackerone.js';
 import { type FakeVersionServer, startFakeVersionServer } from '../fakes/fake-version-server.js';
 import { issueHook, pipelineHook } from '../fakes/gitlab-hooks.js';
@@ -86,6 +86,8 @@ export interface RehearsalWorldOptions {
   readonly notifier?: Notifier;
   /** Where local mode logs; silent when absent. */
   readonly logger?: Logger;
+  /** How the fake's pipelines end; each succeeds shortly after it starts when absent. */
+  readonly pipelines?: PipelinePolicy;
 }
 
 /** The rehearsal's world: fake GitLab and version server, and local mode pointed at them. */
@@ -159,7 +161,7 @@ export async function startRehearsalWorld(options: RehearsalWorldOptions = {}): 
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'secrel-demo-')));
   const secret = randomBytes(24).toString('base64url');
   const gitlab = await startFakeGitLab({
-    autoCompletePipelines: 'success',
+    autoCompletePipelines: options.pipelines ?? 'success',
     pipelineDelayMs: 20,
     projects: [REHEARSAL_PROJECT, ACKNOWLEDGEMENTS_PROJECT],
   });

@@ -22,6 +22,7 @@ import {
   toStepTimestamp,
   untilCutoff,
 } from '../../core/workflow-steps.js';
+import { reconcileRelease } from '../reconcile.js';
 import type { RuntimeDeps } from '../runtime-deps.js';
 import { nudgeUnreadyMergeRequests } from './mr-readiness.js';
 import { once, type Parts } from './once.js';
@@ -56,6 +57,8 @@ export async function tellOwners(
   releaseId: string,
   phase: PhaseId,
 ): Promise<DeadlinesResponse> {
+  // A phase start is a wake-up: what webhooks missed is read back from GitLab first.
+  await reconcileRelease(deps, releaseId);
   const state = await transition(deps, releaseId, (s) => enterPhase(s, phase, contextOf(deps)));
   const title = phaseOf(deps.playbook, phase).title;
   const schedule = scheduleOf(state, deps);
@@ -90,6 +93,8 @@ export async function tellOwners(
 
 /** `remind`: two hours before a cutoff, the owners of what is still open; then wait on to the cutoff. */
 export async function remind(deps: RuntimeDeps, releaseId: string, gate: GateId): Promise<GateTiming> {
+  // A gate's timeout is a wake-up: a pipeline whose webhook was lost may have finished.
+  await reconcileRelease(deps, releaseId);
   const state = await loadRelease(deps, releaseId);
   const schedule = scheduleOf(state, deps);
   const cutoff = gateCutoff(state, schedule, gate, deps.playbook);
@@ -129,6 +134,8 @@ export async function remind(deps: RuntimeDeps, releaseId: string, gate: GateId)
  * release managers hear what is late, once per missed moment; the answer is when to ask again.
  */
 export async function escalate(deps: RuntimeDeps, releaseId: string, gate: GateId): Promise<GateTiming> {
+  // A gate's timeout is a wake-up: a pipeline whose webhook was lost may have finished.
+  await reconcileRelease(deps, releaseId);
   const state = await loadRelease(deps, releaseId);
   const schedule = scheduleOf(state, deps);
   const now = deps.clock.now();
