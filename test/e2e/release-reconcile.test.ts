@@ -3,6 +3,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { taskKey } from '../../lib/core/tasks.js';
 import type { FakePipeline } from '../../lib/local/fakes/fake-gitlab.js';
 import { startRehearsalWorld } from '../../lib/local/rehearsal/script.js';
+import { expectEachActionOnce } from './support/once-each.js';
 import { playStory } from './support/storyline.js';
 import { E2E_SPEED } from './support/world.js';
 
@@ -16,13 +17,6 @@ import { E2E_SPEED } from './support/world.js';
  */
 
 const PUBLISH_17_5 = taskKey('publish-packages', '17.5');
-
-/** Counts of each key that appears more than once. */
-function repeated(keys: readonly string[]): Record<string, number> {
-  const counts = new Map<string, number>();
-  for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
-  return Object.fromEntries([...counts].filter(([, n]) => n > 1));
-}
 
 const isPublish175 = (p: FakePipeline): boolean =>
   p.variables.SECREL_ACTION === 'publish-packages' && p.variables.SECREL_VERSION === '17.5';
@@ -91,20 +85,7 @@ describe('local mode down between "publish pipeline started" and its success web
       for (const [key, task] of disclosed) expect(task.status, key).toBe('done');
 
       // Each action once, across the restart.
-      const creates = w.gitlab.calls
-        .filter((c) => c.method === 'POST' && !c.path.endsWith('/notes'))
-        .map((c) => `${c.path} ${JSON.stringify(c.body ?? {})}`);
-      expect(repeated(creates), 'GitLab create calls').toEqual({});
-      const pipelines = w.gitlab.pipelines.map(
-        (p) => `${p.variables.SECREL_ACTION} ${p.variables.SECREL_VERSION ?? ''}`,
-      );
-      expect(repeated(pipelines), 'pipelines').toEqual({});
-      expect(pipelines.filter((p) => p.startsWith('publish-packages'))).toHaveLength(3);
-      const entries = w.versionServer.calls
-        .filter((c) => c.method === 'POST')
-        .map((c) => JSON.stringify(c.body));
-      expect(entries).toHaveLength(3);
-      expect(repeated(entries), 'version entries').toEqual({});
+      expectEachActionOnce(w);
     } finally {
       await w.close();
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { REHEARSAL_PEOPLE } from '../../lib/local/rehearsal/script.js';
+import { expectEachActionOnce, repeated } from './support/once-each.js';
 import { playStory, reachedPhase } from './support/storyline.js';
 import { useRehearsalWorld } from './support/world.js';
 
@@ -10,13 +11,6 @@ import { useRehearsalWorld } from './support/world.js';
  */
 
 const startWorld = useRehearsalWorld();
-
-/** Counts of each key that appears more than once. */
-function repeated(keys: readonly string[]): Record<string, number> {
-  const counts = new Map<string, number>();
-  for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
-  return Object.fromEntries([...counts].filter(([, n]) => n > 1));
-}
 
 describe('a release stopped during Day two and re-driven', () => {
   it('finishes the release and performs no action twice', async () => {
@@ -40,20 +34,7 @@ describe('a release stopped during Day two and re-driven', () => {
     expect(execution?.run).toBe(2);
     expect(execution?.status).toBe('succeeded');
 
-    const creates = w.gitlab.calls
-      .filter((c) => c.method === 'POST' && !c.path.endsWith('/notes'))
-      .map((c) => `${c.path} ${JSON.stringify(c.body ?? {})}`);
-    expect(repeated(creates), 'GitLab create calls').toEqual({});
-    const pipelines = w.gitlab.pipelines.map(
-      (p) => `${p.variables.SECREL_ACTION} ${p.variables.SECREL_VERSION ?? ''}`,
-    );
-    expect(repeated(pipelines), 'pipelines').toEqual({});
-    expect(pipelines.filter((p) => p.startsWith('publish-packages'))).toHaveLength(3);
-    const entries = w.versionServer.calls
-      .filter((c) => c.method === 'POST')
-      .map((c) => JSON.stringify(c.body));
-    expect(entries).toHaveLength(3);
-    expect(repeated(entries), 'version entries').toEqual({});
+    expectEachActionOnce(w);
     // People's notes are the test's own; every note secrel wrote (one per moment) is there once.
     const people = new Set<string>(Object.values(REHEARSAL_PEOPLE));
     const secrelNotes = w.gitlab.notes.filter((n) => !people.has(n.author)).map((n) => n.body);

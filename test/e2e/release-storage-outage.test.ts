@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { type DynamoLocal, startDynamoLocal } from '../../lib/local/dynamo-local.js';
 import { REHEARSAL_PEOPLE, startRehearsalWorld } from '../../lib/local/rehearsal/script.js';
+import { expectEachActionOnce, repeated } from './support/once-each.js';
 import { playStory, reachedPhase } from './support/storyline.js';
 import { E2E_SPEED } from './support/world.js';
 
@@ -16,13 +17,6 @@ import { E2E_SPEED } from './support/world.js';
  * their retries run out; local mode re-drives the failed execution, and any pipeline whose
  * webhook was lost is read back at the next wake-up. The release completes with each action once.
  */
-
-/** Counts of each key that appears more than once. */
-function repeated(keys: readonly string[]): Record<string, number> {
-  const counts = new Map<string, number>();
-  for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
-  return Object.fromEntries([...counts].filter(([, n]) => n > 1));
-}
 
 const OUTAGE_MS = 10_000;
 
@@ -61,20 +55,7 @@ describe('DynamoDB Local stopped for 10 s during Day three', () => {
       expect(execution?.status).toBe('succeeded');
       expect((await w.runtime.deps.store.get(releaseId))?.status).toBe('completed');
 
-      const creates = w.gitlab.calls
-        .filter((c) => c.method === 'POST' && !c.path.endsWith('/notes'))
-        .map((c) => `${c.path} ${JSON.stringify(c.body ?? {})}`);
-      expect(repeated(creates), 'GitLab create calls').toEqual({});
-      const pipelines = w.gitlab.pipelines.map(
-        (p) => `${p.variables.SECREL_ACTION} ${p.variables.SECREL_VERSION ?? ''}`,
-      );
-      expect(repeated(pipelines), 'pipelines').toEqual({});
-      expect(pipelines.filter((p) => p.startsWith('publish-packages'))).toHaveLength(3);
-      const entries = w.versionServer.calls
-        .filter((c) => c.method === 'POST')
-        .map((c) => JSON.stringify(c.body));
-      expect(entries).toHaveLength(3);
-      expect(repeated(entries), 'version entries').toEqual({});
+      expectEachActionOnce(w);
       const people = new Set<string>(Object.values(REHEARSAL_PEOPLE));
       const secrelNotes = w.gitlab.notes.filter((n) => !people.has(n.author)).map((n) => n.body);
       expect(repeated(secrelNotes), 'comments').toEqual({});
