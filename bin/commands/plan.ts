@@ -13,7 +13,7 @@ import {
 } from '../../lib/core/schedule.js';
 import { instancesOfTask } from '../../lib/core/tasks.js';
 import type { Playbook, Task } from '../../lib/core/types/playbook.js';
-import type { EmbargoWarning, Schedule } from '../../lib/core/types/schedule.js';
+import type { EmbargoWarning, Schedule } from '../../lib/core/types/release-schedule.js';
 import {
   EXIT_OK,
   firstLine,

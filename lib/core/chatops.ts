@@ -8,7 +8,7 @@ import { allowedCommands, authorize } from './permissions.js';
 import { type NoteRefusal, noteRefusal, proseLines } from './quick-actions.js';
 import { earliestSlip, moveWaitingGates } from './retime.js';
 import { parseDayOne } from './schedule.js';
-import { statusReport } from './status.js';
+import { statusReport } from './status-report.js';
 import { instancesOfTask, reexpandTasks } from './tasks.js';
 import type { ReleaseContext } from './transitions.js';
 import type { NoteEvent } from './types/events.js';

@@ -1,6 +1,6 @@
 import type { DateTime } from 'luxon';
 import { publicationCutoff, toIsoMinutes } from './schedule.js';
-import type { EmbargoWarning, Schedule } from './types/schedule.js';
+import type { EmbargoWarning, Schedule } from './types/release-schedule.js';
 
 /**
  * Checks on the embargo a schedule implies. They are warnings for the security lead to weigh,

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import type { DayTime, PhaseId, Playbook } from './types/playbook.js';
-import type { PhaseWindow, Schedule, UpcomingCutoff } from './types/schedule.js';
+import type { PhaseWindow, Schedule, UpcomingCutoff } from './types/release-schedule.js';
 
 /**
  * The four-day schedule of a release in UTC (DESIGN.md §4.7): Day one plus the playbook's day

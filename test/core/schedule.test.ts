@@ -16,7 +16,7 @@ import {
   windowOf,
 } from '../../lib/core/schedule.js';
 import type { Playbook } from '../../lib/core/types/playbook.js';
-import type { Schedule } from '../../lib/core/types/schedule.js';
+import type { Schedule } from '../../lib/core/types/release-schedule.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_PLAYBOOK, parsePlaybook } from '../../lib/core/playbook.js';
 import { apply, setStatus } from '../../lib/core/release.js';
 import { eventRoutingKeys, releaseRoutingKeys } from '../../lib/core/routing.js';
-import { statusReport } from '../../lib/core/status.js';
+import { statusReport } from '../../lib/core/status-report.js';
 import { patchVersionOfTag } from '../../lib/core/tag-proof.js';
 import type { ReleaseHookEvent, TagPushEvent } from '../../lib/core/types/events.js';
 import type { Playbook } from '../../lib/core/types/playbook.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PLAYBOOK } from '../../lib/core/playbook.js';
-import { statusReport } from '../../lib/core/status.js';
+import { statusReport } from '../../lib/core/status-report.js';
 import { releaseWarnings } from '../../lib/core/warnings.js';
 import { command, newRelease, PEOPLE, replies } from './release-helpers.js';
 

@@ -3,7 +3,7 @@ import { windowOf } from '../schedule.js';
 import { expandTasks } from '../tasks.js';
 import type { Playbook } from '../types/playbook.js';
 import type { IssueRef, TaskState } from '../types/release.js';
-import type { Schedule } from '../types/schedule.js';
+import type { Schedule } from '../types/release-schedule.js';
 import { issueLink, utc, utcOfIso } from './format.js';
 
 /**

@@ -4,7 +4,7 @@ import { computeSchedule, parseDayOne, windowOf } from '../schedule.js';
 import { expandTasks, type TaskInstance } from '../tasks.js';
 import type { Playbook } from '../types/playbook.js';
 import type { MergeRequestState, ReleaseState, TaskState } from '../types/release.js';
-import type { Schedule } from '../types/schedule.js';
+import type { Schedule } from '../types/release-schedule.js';
 import { releaseWarnings } from '../warnings.js';
 import { issueLink, utc, utcOfIso, versionList } from './format.js';
 import { mention, type RoleMap } from './mentions.js';

@@ -2,7 +2,7 @@ import { windowOf } from '../schedule.js';
 import { instancesOfTask } from '../tasks.js';
 import type { Playbook, Task } from '../types/playbook.js';
 import type { IssueRef } from '../types/release.js';
-import type { Schedule } from '../types/schedule.js';
+import type { Schedule } from '../types/release-schedule.js';
 import { issueLink, utc, versionList } from './format.js';
 import { mention, type RoleMap } from './mentions.js';
 

@@ -1,11 +1,11 @@
 import { DEPLOYMENT_HEADER, parseDeploymentHook } from './deployment.js';
+import { parseReleaseHook, RELEASE_HEADER } from './gitlab-release.js';
 import { isGroupLevelWorkItem } from './group-level.js';
 import { ISSUE_HEADERS, parseIssueHook } from './issue.js';
 import { MERGE_REQUEST_HEADER, parseMergeRequestHook } from './merge-request.js';
 import { NOTE_HEADERS, parseNoteHook } from './note.js';
 import { type EventParser, ignored, type ParseContext, type ParseOutcome } from './outcome.js';
 import { PIPELINE_HEADER, parsePipelineHook } from './pipeline.js';
-import { parseReleaseHook, RELEASE_HEADER } from './release.js';
 import { parseTagPushHook, TAG_PUSH_HEADER } from './tag-push.js';
 
 export { PayloadRejectedError } from './errors.js';

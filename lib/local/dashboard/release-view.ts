@@ -8,7 +8,7 @@ import { mergedFor, mergeRequestsFor } from '../../core/signals.js';
 import { expandTasks, taskKey } from '../../core/tasks.js';
 import type { PhaseId, Playbook, Role } from '../../core/types/playbook.js';
 import type { ReleaseState, ReleaseStatus, TaskState, TimelineEntry } from '../../core/types/release.js';
-import type { Schedule } from '../../core/types/schedule.js';
+import type { Schedule } from '../../core/types/release-schedule.js';
 import { releaseWarnings } from '../../core/warnings.js';
 import type { ExecutionView } from '../engine/index.js';
 import { type TroubleItem, troubleOf } from './trouble.js';

@@ -2,7 +2,7 @@ import type { DateTime } from 'luxon';
 import { evaluateGate, phaseGate } from '../../core/gates.js';
 import type { Playbook } from '../../core/types/playbook.js';
 import type { ReleaseState, TimelineEntry } from '../../core/types/release.js';
-import type { Schedule } from '../../core/types/schedule.js';
+import type { Schedule } from '../../core/types/release-schedule.js';
 
 /**
  * What the dashboard puts first (DESIGN.md §7): failed steps and refused claims with the command

@@ -1,4 +1,4 @@
-import { mergeRequestNudge } from '../../core/documents/mr-readiness.js';
+import { mergeRequestNudge } from '../../core/documents/mr-nudge.js';
 import { readinessReasons } from '../../core/readiness.js';
 import type { Signal } from '../../core/types/playbook.js';
 import type { ReleaseState } from '../../core/types/release.js';

@@ -3,7 +3,7 @@ import { releaseRoutingKeys } from '../../core/routing.js';
 import { computeSchedule, parseDayOne } from '../../core/schedule.js';
 import type { TransitionContext } from '../../core/transitions.js';
 import type { Applied, ReleaseState } from '../../core/types/release.js';
-import type { Schedule } from '../../core/types/schedule.js';
+import type { Schedule } from '../../core/types/release-schedule.js';
 import { ActionFailedError } from '../../core/workflow-steps.js';
 import type { RuntimeDeps } from '../runtime-deps.js';
 import { performEffects } from './perform-effects.js';

@@ -4,7 +4,7 @@ import { publicationCutoff, windowOf } from '../../core/schedule.js';
 import type { PhaseId, Playbook, Task } from '../../core/types/playbook.js';
 import { ACTION_KINDS } from '../../core/types/playbook.js';
 import type { ReleaseState } from '../../core/types/release.js';
-import type { Schedule } from '../../core/types/schedule.js';
+import type { Schedule } from '../../core/types/release-schedule.js';
 import type { GateId } from '../../core/types/workflow.js';
 import { ESCALATION_REPEAT_HOURS, parseGate } from '../../core/workflow-steps.js';
 
