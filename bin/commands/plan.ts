@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { DateTime } from 'luxon';
+import { DEFAULT_PLAYBOOK, parsePlaybook, tasksOf } from '../../lib/core/default-playbook.js';
 import { checkEmbargo } from '../../lib/core/embargo.js';
 import { isoOf } from '../../lib/core/moments.js';
-import { DEFAULT_PLAYBOOK, parsePlaybook, tasksOf } from '../../lib/core/playbook.js';
 import {
   computeSchedule,
   parseDayOne,

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildDefinition } from '../core/asl/build.js';
-import { DEFAULT_PLAYBOOK } from '../core/playbook.js';
+import { DEFAULT_PLAYBOOK } from '../core/default-playbook.js';
 import type { Playbook } from '../core/types/playbook.js';
 import { DEFAULT_DEFINITION_PATH } from './engine/definition.js';
 

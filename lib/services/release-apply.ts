@@ -1,6 +1,6 @@
 import type { DateTime } from 'luxon';
+import { DEFAULT_PLAYBOOK } from '../core/default-playbook.js';
 import { isoOf } from '../core/moments.js';
-import { DEFAULT_PLAYBOOK } from '../core/playbook.js';
 import { apply, startRelease } from '../core/release.js';
 import { releaseRoutingKeys } from '../core/routing.js';
 import { computeSchedule, parseDayOne } from '../core/schedule.js';

@@ -1,5 +1,5 @@
 import type { SecrelConfig } from '../core/config.js';
-import { DEFAULT_PLAYBOOK, parsePlaybook } from '../core/playbook.js';
+import { DEFAULT_PLAYBOOK, parsePlaybook } from '../core/default-playbook.js';
 import type { Playbook } from '../core/types/playbook.js';
 import type {
   Clock,

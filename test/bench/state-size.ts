@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { loadLocalSettings } from '../../lib/adapters/config/load.js';
 import { releaseItem } from '../../lib/adapters/dynamo/table-layout.js';
-import { DEFAULT_PLAYBOOK } from '../../lib/core/playbook.js';
+import { DEFAULT_PLAYBOOK } from '../../lib/core/default-playbook.js';
 import { apply, startRelease } from '../../lib/core/release.js';
 import type { ReleaseContext } from '../../lib/core/transitions.js';
 import type { GitLabEvent } from '../../lib/core/types/events.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clickedBoxes } from '../../lib/core/checklist.js';
+import { DEFAULT_PLAYBOOK } from '../../lib/core/default-playbook.js';
 import { livingSection, replaceLivingSection } from '../../lib/core/documents/living-section.js';
-import { DEFAULT_PLAYBOOK } from '../../lib/core/playbook.js';
 import { apply } from '../../lib/core/release.js';
 import type { IssueEvent } from '../../lib/core/types/events.js';
 import type { ReleaseState } from '../../lib/core/types/release.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MAX_SLIP_HOURS, parseCommand, parseCommands } from '../../lib/core/commands.js';
+import { DEFAULT_PLAYBOOK } from '../../lib/core/default-playbook.js';
 import { CommandError } from '../../lib/core/errors.js';
-import { DEFAULT_PLAYBOOK } from '../../lib/core/playbook.js';
 
 const parse = (line: string) => parseCommand(line, DEFAULT_PLAYBOOK);
 

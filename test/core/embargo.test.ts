@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_PLAYBOOK } from '../../lib/core/default-playbook.js';
 import { checkEmbargo, MAX_EMBARGO_DAYS } from '../../lib/core/embargo.js';
-import { DEFAULT_PLAYBOOK } from '../../lib/core/playbook.js';
 import { computeSchedule, parseDayOne, publicationCutoff } from '../../lib/core/schedule.js';
 
 const utc = (iso: string): DateTime => DateTime.fromISO(iso, { zone: 'utc' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_PLAYBOOK } from '../../lib/core/default-playbook.js';
 import { evaluateGate, type GateId, parseGateId } from '../../lib/core/gates.js';
-import { DEFAULT_PLAYBOOK } from '../../lib/core/playbook.js';
 import { apply } from '../../lib/core/release.js';
 import { expandTasks } from '../../lib/core/tasks.js';
 import type { PhaseId } from '../../lib/core/types/playbook.js';

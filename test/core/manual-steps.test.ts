@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lib/core/config.js';
+import { DEFAULT_PLAYBOOK } from '../../lib/core/default-playbook.js';
 import { evaluateGate } from '../../lib/core/gates.js';
 import { handToOwners, manualInstruction, preflight } from '../../lib/core/manual-steps.js';
-import { DEFAULT_PLAYBOOK } from '../../lib/core/playbook.js';
 import {
   CONFIG,
   command,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_PLAYBOOK } from '../../lib/core/default-playbook.js';
 import { evaluateGate } from '../../lib/core/gates.js';
-import { DEFAULT_PLAYBOOK } from '../../lib/core/playbook.js';
 import { mergedFor } from '../../lib/core/signals.js';
 import type { ReleaseState } from '../../lib/core/types/release.js';
 import {

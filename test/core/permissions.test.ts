@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Command } from '../../lib/core/commands.js';
 import { parseConfig } from '../../lib/core/config.js';
+import { DEFAULT_PLAYBOOK } from '../../lib/core/default-playbook.js';
 import { authorize, rolesOf } from '../../lib/core/permissions.js';
-import { DEFAULT_PLAYBOOK } from '../../lib/core/playbook.js';
 import { CONFIG, PEOPLE } from './release-helpers.js';
 
 const may = (command: Command, actor: string) => authorize(command, actor, CONFIG, DEFAULT_PLAYBOOK).allowed;

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { parseConfig, type SecrelConfig } from '../../lib/core/config.js';
+import { DEFAULT_PLAYBOOK } from '../../lib/core/default-playbook.js';
 import { recordStartedPipeline } from '../../lib/core/pipeline-provenance.js';
-import { DEFAULT_PLAYBOOK } from '../../lib/core/playbook.js';
 import { apply, type ReleaseContext, startRelease } from '../../lib/core/release.js';
 import type {
   DeploymentEvent,

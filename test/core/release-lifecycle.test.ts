@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PLAYBOOK } from '../../lib/core/playbook.js';
+import { DEFAULT_PLAYBOOK } from '../../lib/core/default-playbook.js';
 import {
   apply,
   completeAutomatedTask,

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_PLAYBOOK } from '../../lib/core/default-playbook.js';
 import { isoOf } from '../../lib/core/moments.js';
-import { DEFAULT_PLAYBOOK } from '../../lib/core/playbook.js';
 import {
   computeSchedule,
   currentPhase,

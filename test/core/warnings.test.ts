@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PLAYBOOK } from '../../lib/core/playbook.js';
+import { DEFAULT_PLAYBOOK } from '../../lib/core/default-playbook.js';
 import { statusReport } from '../../lib/core/status-report.js';
 import { releaseWarnings } from '../../lib/core/warnings.js';
 import { command, newRelease, PEOPLE, replies } from './release-helpers.js';

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_PLAYBOOK } from '../../lib/core/playbook.js';
+import { DEFAULT_PLAYBOOK } from '../../lib/core/default-playbook.js';
 import { setStatus } from '../../lib/core/release.js';
 import { releaseRoutingKeys } from '../../lib/core/routing.js';
 import { initialTaskStates } from '../../lib/core/tasks.js';

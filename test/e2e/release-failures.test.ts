@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_PLAYBOOK } from '../../lib/core/default-playbook.js';
 import { thanksComment } from '../../lib/core/documents/follow-ups.js';
 import { utc } from '../../lib/core/documents/format.js';
-import { DEFAULT_PLAYBOOK } from '../../lib/core/playbook.js';
 import type { PhaseId } from '../../lib/core/types/playbook.js';
 import {
   REHEARSAL_PEOPLE,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_PLAYBOOK } from '../../lib/core/default-playbook.js';
 import { thanksComment } from '../../lib/core/documents/follow-ups.js';
 import { evaluateGate } from '../../lib/core/gates.js';
-import { DEFAULT_PLAYBOOK } from '../../lib/core/playbook.js';
 import { mergeRequestHook, pipelineHook } from '../../lib/local/fakes/index.js';
 import {
   ACKNOWLEDGEMENTS_PROJECT,

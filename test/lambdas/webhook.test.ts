@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createActionsHandler } from '../../lambdas/actions.js';
 import { createWebhookHandler, depsFromEnv } from '../../lambdas/webhook.js';
 import { GitLabClient } from '../../lib/adapters/gitlab/client.js';
-import { DEFAULT_PLAYBOOK } from '../../lib/core/playbook.js';
+import { DEFAULT_PLAYBOOK } from '../../lib/core/default-playbook.js';
 import { startFakeGitLab } from '../../lib/local/fakes/index.js';
 import { silentLogger } from '../../lib/services/logger.js';
 import { startFakeInvokeEndpoint } from '../adapters/lambda/invoke-endpoint.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildDefinition } from '../../lib/core/asl/build.js';
 import { RETRY_POLICY } from '../../lib/core/asl/retry.js';
-import { DEFAULT_PLAYBOOK } from '../../lib/core/playbook.js';
+import { DEFAULT_PLAYBOOK } from '../../lib/core/default-playbook.js';
 import { aslFileIsCurrent } from '../../lib/local/asl-file.js';
 import { allStates, readAsl, readMachine } from './asl.js';
 

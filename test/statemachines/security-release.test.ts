@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PLAYBOOK } from '../../lib/core/playbook.js';
+import { DEFAULT_PLAYBOOK } from '../../lib/core/default-playbook.js';
 import { PHASE_IDS } from '../../lib/core/types/playbook.js';
 import { actionRequestSchema, gateIdSchema } from '../../lib/core/types/workflow.js';
 import { placeholder } from '../../lib/local/engine/definition.js';

@@ -1,7 +1,7 @@
 import type { DateTime } from 'luxon';
+import { DEFAULT_PLAYBOOK } from '../../core/default-playbook.js';
 import { isoOf } from '../../core/moments.js';
 import { fixLines } from '../../core/mr-provenance.js';
-import { DEFAULT_PLAYBOOK } from '../../core/playbook.js';
 import { readinessReasons } from '../../core/readiness.js';
 import { computeSchedule, nextCutoff, parseDayOne } from '../../core/schedule.js';
 import { mergedFor, mergeRequestsFor } from '../../core/signals.js';

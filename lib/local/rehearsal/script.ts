@@ -7,7 +7,7 @@ import { DateTime } from 'luxon';
 import { GitLabClient } from '../../adapters/gitlab/client.js';
 import { HackerOneClient } from '../../adapters/hackerone/client.js';
 import { parseConfig, type SecrelConfig } from '../../core/config.js';
-import { DEFAULT_PLAYBOOK } from '../../core/playbook.js';
+import { DEFAULT_PLAYBOOK } from '../../core/default-playbook.js';
 import { computeSchedule, parseDayOne, toIsoMinutes } from '../../core/schedule.js';
 import { expandTasks, type TaskInstance } from '../../core/tasks.js';
 import type { PhaseId, Role } from '../../core/types/playbook.js';

@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_PLAYBOOK } from '../../../lib/core/default-playbook.js';
 import {
   escalationComment,
   lessonsLearnedBody,
@@ -9,7 +10,6 @@ import {
   releaseIssueBody,
   timelineRows,
 } from '../../../lib/core/documents/index.js';
-import { DEFAULT_PLAYBOOK } from '../../../lib/core/playbook.js';
 import { computeSchedule } from '../../../lib/core/schedule.js';
 
 const roles: RoleMap = {

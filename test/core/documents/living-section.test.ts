@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_PLAYBOOK } from '../../../lib/core/default-playbook.js';
 import {
   extractLivingSection,
   livingSection,
@@ -6,7 +7,6 @@ import {
   SECTION_END,
   SECTION_START,
 } from '../../../lib/core/documents/living-section.js';
-import { DEFAULT_PLAYBOOK } from '../../../lib/core/playbook.js';
 import type { ReleaseState } from '../../../lib/core/types/release.js';
 import { applyAll, CONFIG, command, mrEvent, newRelease, PEOPLE } from '../release-helpers.js';
 

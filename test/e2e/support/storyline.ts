@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DateTime } from 'luxon';
-import { DEFAULT_PLAYBOOK } from '../../../lib/core/playbook.js';
+import { DEFAULT_PLAYBOOK } from '../../../lib/core/default-playbook.js';
 import { computeSchedule, parseDayOne } from '../../../lib/core/schedule.js';
 import { expandTasks } from '../../../lib/core/tasks.js';
 import type { PhaseId } from '../../../lib/core/types/playbook.js';

@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PLAYBOOK } from '../../../lib/core/playbook.js';
+import { DEFAULT_PLAYBOOK } from '../../../lib/core/default-playbook.js';
 import { statusReport } from '../../../lib/core/status-report.js';
 import type { ReleaseState } from '../../../lib/core/types/release.js';
 import { buildReleaseView } from '../../../lib/local/dashboard/release-view.js';

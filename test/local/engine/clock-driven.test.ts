@@ -3,7 +3,7 @@ import { DateTime } from 'luxon';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildDefinition } from '../../../lib/core/asl/build.js';
 import { RETRY_POLICY } from '../../../lib/core/asl/retry.js';
-import { DEFAULT_PLAYBOOK, parsePlaybook } from '../../../lib/core/playbook.js';
+import { DEFAULT_PLAYBOOK, parsePlaybook } from '../../../lib/core/default-playbook.js';
 import type { Playbook } from '../../../lib/core/types/playbook.js';
 import { ActionFailedError, ESCALATION_REPEAT_HOURS } from '../../../lib/core/workflow-steps.js';
 import { ReleaseClock } from '../../../lib/local/clock.js';

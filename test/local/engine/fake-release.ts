@@ -1,5 +1,5 @@
 import type { DateTime } from 'luxon';
-import { DEFAULT_PLAYBOOK, findTask } from '../../../lib/core/playbook.js';
+import { DEFAULT_PLAYBOOK, findTask } from '../../../lib/core/default-playbook.js';
 import type { PhaseId, Playbook } from '../../../lib/core/types/playbook.js';
 import type {
   ActionRequest,

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { GitLabClient } from '../../../lib/adapters/gitlab/client.js';
 import { parseConfig } from '../../../lib/core/config.js';
-import { DEFAULT_PLAYBOOK } from '../../../lib/core/playbook.js';
+import { DEFAULT_PLAYBOOK } from '../../../lib/core/default-playbook.js';
 import { initialTaskStates } from '../../../lib/core/tasks.js';
 import type { ReleaseState } from '../../../lib/core/types/release.js';
 import type { FakeProject } from '../../../lib/local/fakes/fake-gitlab-state.js';
