@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { DateTime } from 'luxon';
-import { DEFAULT_PLAYBOOK, parsePlaybook, tasksOf } from '../../lib/core/default-playbook.js';
+import { DEFAULT_PLAYBOOK } from '../../lib/core/default-playbook.js';
 import { checkEmbargo } from '../../lib/core/embargo.js';
 import { isoOf } from '../../lib/core/moments.js';
+import { tasksOf } from '../../lib/core/playbook-lookup.js';
+import { parsePlaybook } from '../../lib/core/playbook-schema.js';
 import {
   computeSchedule,
   parseDayOne,

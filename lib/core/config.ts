@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { playbookSchema } from './default-playbook.js';
+import { playbookSchema } from './playbook-schema.js';
 import { ROLES } from './types/playbook.js';
 
 /** A pipeline secrel starts for an automated action: project, ref and extra variables. */

@@ -1,5 +1,6 @@
 import type { SecrelConfig } from '../core/config.js';
-import { DEFAULT_PLAYBOOK, parsePlaybook } from '../core/default-playbook.js';
+import { DEFAULT_PLAYBOOK } from '../core/default-playbook.js';
+import { parsePlaybook } from '../core/playbook-schema.js';
 import type { Playbook } from '../core/types/playbook.js';
 import type {
   Clock,

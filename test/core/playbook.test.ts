@@ -2,13 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_PLAYBOOK,
-  findTask,
-  parsePlaybook,
-  phaseOf,
-  tasksOf,
-} from '../../lib/core/default-playbook.js';
+import { DEFAULT_PLAYBOOK } from '../../lib/core/default-playbook.js';
+import { findTask, phaseOf, tasksOf } from '../../lib/core/playbook-lookup.js';
+import { parsePlaybook } from '../../lib/core/playbook-schema.js';
 import type { PhaseId, Playbook, Role } from '../../lib/core/types/playbook.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');

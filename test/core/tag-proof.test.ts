@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PLAYBOOK, parsePlaybook } from '../../lib/core/default-playbook.js';
+import { DEFAULT_PLAYBOOK } from '../../lib/core/default-playbook.js';
+import { parsePlaybook } from '../../lib/core/playbook-schema.js';
 import { apply, setStatus } from '../../lib/core/release.js';
 import { eventRoutingKeys, releaseRoutingKeys } from '../../lib/core/routing.js';
 import { statusReport } from '../../lib/core/status-report.js';

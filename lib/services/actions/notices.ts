@@ -1,4 +1,3 @@
-import { findTask, phaseOf } from '../../core/default-playbook.js';
 import { releaseReports, taskNoticeLinks } from '../../core/documents/disclosure-approval.js';
 import {
   askOwnersComment,
@@ -10,6 +9,7 @@ import {
 import { phaseStartNotice, reminderNotice } from '../../core/documents/slack-notices.js';
 import { actionConfigured } from '../../core/manual-steps.js';
 import { isoOf } from '../../core/moments.js';
+import { findTask, phaseOf } from '../../core/playbook-lookup.js';
 import { windowOf } from '../../core/schedule.js';
 import { parseTaskKey } from '../../core/tasks.js';
 import { enterPhase, recordActionFailure } from '../../core/transitions.js';

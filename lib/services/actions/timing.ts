@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { findTask } from '../../core/default-playbook.js';
+import { findTask } from '../../core/playbook-lookup.js';
 import { publicationCutoff, windowOf } from '../../core/schedule.js';
 import type { PhaseId, Playbook, Task } from '../../core/types/playbook.js';
 import { ACTION_KINDS } from '../../core/types/playbook.js';

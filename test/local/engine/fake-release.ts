@@ -1,5 +1,6 @@
 import type { DateTime } from 'luxon';
-import { DEFAULT_PLAYBOOK, findTask } from '../../../lib/core/default-playbook.js';
+import { DEFAULT_PLAYBOOK } from '../../../lib/core/default-playbook.js';
+import { findTask } from '../../../lib/core/playbook-lookup.js';
 import type { PhaseId, Playbook } from '../../../lib/core/types/playbook.js';
 import type {
   ActionRequest,
