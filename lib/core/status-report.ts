@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { evaluateGate, type GateId, parseGateId, phaseGate } from './gates.js';
 import { fixLines } from './mr-provenance.js';
 import { readinessReasons } from './readiness.js';
-import { publicationUnderway } from './tag-proof.js';
+import { publicationUnderway } from './release/tag-proof.js';
 import { expandTasks, type TaskInstance } from './tasks.js';
 import type { PhaseId, Playbook } from './types/playbook.js';
 import type { ReleaseState } from './types/release.js';

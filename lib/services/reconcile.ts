@@ -1,4 +1,4 @@
-import { apply } from '../core/release.js';
+import { apply } from '../core/release/apply.js';
 import type { ReleaseContext } from '../core/transitions.js';
 import type { PipelineEvent } from '../core/types/events.js';
 import type { ReleaseState, TaskPipeline } from '../core/types/release.js';

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { loadLocalSettings } from '../../lib/adapters/config/load.js';
 import { releaseItem } from '../../lib/adapters/dynamo/table-layout.js';
 import { DEFAULT_PLAYBOOK } from '../../lib/core/default-playbook.js';
-import { apply, startRelease } from '../../lib/core/release.js';
+import { apply, startRelease } from '../../lib/core/release/apply.js';
 import type { ReleaseContext } from '../../lib/core/transitions.js';
 import type { GitLabEvent } from '../../lib/core/types/events.js';
 import type { ReleaseState } from '../../lib/core/types/release.js';

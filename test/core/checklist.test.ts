@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { clickedBoxes } from '../../lib/core/checklist.js';
 import { DEFAULT_PLAYBOOK } from '../../lib/core/default-playbook.js';
 import { livingSection, replaceLivingSection } from '../../lib/core/documents/living-section.js';
-import { apply } from '../../lib/core/release.js';
+import { apply } from '../../lib/core/release/apply.js';
 import type { IssueEvent } from '../../lib/core/types/events.js';
 import type { ReleaseState } from '../../lib/core/types/release.js';
 import {

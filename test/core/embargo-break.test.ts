@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_PLAYBOOK } from '../../lib/core/default-playbook.js';
 import { livingSection } from '../../lib/core/documents/living-section.js';
 import { evaluateGate } from '../../lib/core/gates.js';
-import { apply } from '../../lib/core/release.js';
+import { apply } from '../../lib/core/release/apply.js';
 import { computeSchedule, nextCutoff, parseDayOne } from '../../lib/core/schedule.js';
 import type { ReleaseState } from '../../lib/core/types/release.js';
 import {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PLAYBOOK } from '../../lib/core/default-playbook.js';
 import { evaluateGate, type GateId, parseGateId } from '../../lib/core/gates.js';
-import { apply } from '../../lib/core/release.js';
+import { apply } from '../../lib/core/release/apply.js';
 import { expandTasks } from '../../lib/core/tasks.js';
 import type { PhaseId } from '../../lib/core/types/playbook.js';
 import type { MergeRequestState, ReleaseState, TaskState } from '../../lib/core/types/release.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeUsername, rolesOf } from '../../lib/core/permissions.js';
 import { proseLines } from '../../lib/core/quick-actions.js';
-import { apply } from '../../lib/core/release.js';
+import { apply } from '../../lib/core/release/apply.js';
 import type { NoteEvent } from '../../lib/core/types/events.js';
 import { CONFIG, ctxAt, noteEvent, PEOPLE, replies, scheduledRelease } from './release-helpers.js';
 

@@ -6,7 +6,7 @@ import {
   enterPhase,
   recordGateToken,
   startRelease,
-} from '../../lib/core/release.js';
+} from '../../lib/core/release/apply.js';
 import { expandTasks } from '../../lib/core/tasks.js';
 import type { GitLabEvent } from '../../lib/core/types/events.js';
 import type { Applied, Effect, ReleaseState } from '../../lib/core/types/release.js';

@@ -7,7 +7,7 @@ import {
   recordActionFailure,
   recordGateToken,
   setStatus,
-} from '../../lib/core/release.js';
+} from '../../lib/core/release/apply.js';
 import { at, ctxAt, issueEvent, newRelease, scheduledRelease } from './release-helpers.js';
 
 describe('storing a gate token', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apply } from '../../lib/core/release.js';
+import { apply } from '../../lib/core/release/apply.js';
 import { eventRoutingKeys, releaseRoutingKeys } from '../../lib/core/routing.js';
 import type { ReleaseState } from '../../lib/core/types/release.js';
 import {

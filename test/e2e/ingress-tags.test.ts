@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PLAYBOOK } from '../../lib/core/default-playbook.js';
-import { setStatus } from '../../lib/core/release.js';
+import { setStatus } from '../../lib/core/release/apply.js';
 import { releaseRoutingKeys } from '../../lib/core/routing.js';
 import { initialTaskStates } from '../../lib/core/tasks.js';
 import type { ReleaseState } from '../../lib/core/types/release.js';

@@ -1,7 +1,7 @@
 import { releaseReports } from '../../core/documents/disclosure-approval.js';
 import { acknowledgementComment, hackerOneThanks, thanksComment } from '../../core/documents/follow-ups.js';
 import { isoOf } from '../../core/moments.js';
-import { provenPatchVersion } from '../../core/tag-proof.js';
+import { provenPatchVersion } from '../../core/release/tag-proof.js';
 import type { IssueRef } from '../../core/types/release.js';
 import { type ActionPerformer, SKIPPED } from './context.js';
 

@@ -1,10 +1,10 @@
-import type { SecrelConfig } from './config.js';
-import { isoOf } from './moments.js';
-import { expandTasks } from './tasks.js';
-import type { Change, ReleaseContext } from './transitions.js';
-import type { ReleaseHookEvent, TagPushEvent } from './types/events.js';
-import type { Playbook } from './types/playbook.js';
-import type { ReleaseState, TagProof, TaskState, TimelineEntry } from './types/release.js';
+import type { SecrelConfig } from '../config.js';
+import { isoOf } from '../moments.js';
+import { expandTasks } from '../tasks.js';
+import type { Change, ReleaseContext } from '../transitions.js';
+import type { ReleaseHookEvent, TagPushEvent } from '../types/events.js';
+import type { Playbook } from '../types/playbook.js';
+import type { ReleaseState, TagProof, TaskState, TimelineEntry } from '../types/release.js';
 
 /**
  * Tags and GitLab releases as proof that code went out (issue #10 item 7). A tag or release

@@ -1,20 +1,20 @@
 import { DateTime } from 'luxon';
-import { type Command, type CommandName, parseCommands } from './commands.js';
-import { expediteSlip } from './embargo-break.js';
-import { CommandError } from './errors.js';
-import { preflight, preflightText } from './manual-steps.js';
-import { isoOf } from './moments.js';
-import { allowedCommands, authorize } from './permissions.js';
-import { type NoteRefusal, noteRefusal, proseLines } from './quick-actions.js';
-import { earliestSlip, moveWaitingGates } from './retime.js';
-import { parseDayOne } from './schedule.js';
-import { statusReport } from './status-report.js';
-import { instancesOfTask, reexpandTasks } from './tasks.js';
-import type { ReleaseContext } from './transitions.js';
-import type { NoteEvent } from './types/events.js';
-import type { Effect, IssueRef, MergeRequestState, ReleaseState, TimelineEntry } from './types/release.js';
-import { WORKFLOW_ERRORS } from './types/workflow.js';
-import { warningLines } from './warnings.js';
+import { type Command, type CommandName, parseCommands } from '../commands.js';
+import { expediteSlip } from '../embargo-break.js';
+import { CommandError } from '../errors.js';
+import { preflight, preflightText } from '../manual-steps.js';
+import { isoOf } from '../moments.js';
+import { allowedCommands, authorize } from '../permissions.js';
+import { type NoteRefusal, noteRefusal, proseLines } from '../quick-actions.js';
+import { earliestSlip, moveWaitingGates } from '../retime.js';
+import { parseDayOne } from '../schedule.js';
+import { statusReport } from '../status-report.js';
+import { instancesOfTask, reexpandTasks } from '../tasks.js';
+import type { ReleaseContext } from '../transitions.js';
+import type { NoteEvent } from '../types/events.js';
+import type { Effect, IssueRef, MergeRequestState, ReleaseState, TimelineEntry } from '../types/release.js';
+import { WORKFLOW_ERRORS } from '../types/workflow.js';
+import { warningLines } from '../warnings.js';
 
 /**
  * Carries out `/secrel` commands from a comment on the release (or vulnerability) issue: each is

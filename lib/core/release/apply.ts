@@ -1,24 +1,22 @@
-import { applyNote } from './chatops.js';
-import { applyChecklist } from './checklist.js';
-import type { SecrelConfig } from './config.js';
-import { applyEmbargoBreak, applyMergeRequestEmbargoBreak, followedBy } from './embargo-break.js';
-import { isOlder, isoOf, millisOf } from './moments.js';
-import { countedViaAfter } from './mr-provenance.js';
-import { rolesOf } from './permissions.js';
-import { judgePipelineClaim, refuseClaim, SECREL_VARIABLES } from './pipeline-provenance.js';
-import { hookReasons, mergeRequestPeople } from './readiness.js';
-import { referencesIssue } from './references.js';
-import { environmentKind } from './signals.js';
-import { applyTag } from './tag-proof.js';
-import { initialTaskStates } from './tasks.js';
-import { type Change, type ReleaseContext, sameValue, settle, unchanged } from './transitions.js';
+import { applyChecklist } from '../checklist.js';
+import type { SecrelConfig } from '../config.js';
+import { applyEmbargoBreak, applyMergeRequestEmbargoBreak, followedBy } from '../embargo-break.js';
+import { isOlder, isoOf, millisOf } from '../moments.js';
+import { countedViaAfter } from '../mr-provenance.js';
+import { rolesOf } from '../permissions.js';
+import { judgePipelineClaim, refuseClaim, SECREL_VARIABLES } from '../pipeline-provenance.js';
+import { hookReasons, mergeRequestPeople } from '../readiness.js';
+import { referencesIssue } from '../references.js';
+import { environmentKind } from '../signals.js';
+import { initialTaskStates } from '../tasks.js';
+import { type Change, type ReleaseContext, sameValue, settle, unchanged } from '../transitions.js';
 import type {
   DeploymentEvent,
   GitLabEvent,
   IssueEvent,
   MergeRequestEvent,
   PipelineEvent,
-} from './types/events.js';
+} from '../types/events.js';
 import type {
   Applied,
   Effect,
@@ -26,10 +24,12 @@ import type {
   ReleaseState,
   TaskState,
   TimelineEntry,
-} from './types/release.js';
-import { versionForBranch } from './versions.js';
+} from '../types/release.js';
+import { versionForBranch } from '../versions.js';
+import { applyNote } from './apply-note.js';
+import { applyTag } from './tag-proof.js';
 
-export type { ReleaseContext } from './transitions.js';
+export type { ReleaseContext } from '../transitions.js';
 export {
   type AutomatedResult,
   completeAutomatedTask,
@@ -37,14 +37,14 @@ export {
   recordActionFailure,
   recordGateToken,
   setStatus,
-} from './transitions.js';
+} from '../transitions.js';
 
 /**
  * A security release as a pure state machine over GitLab events: how one starts, and how each
  * merge request, pipeline, deployment, issue and comment moves it (DESIGN.md §5).
  */
 
-export { SECREL_VARIABLES } from './pipeline-provenance.js';
+export { SECREL_VARIABLES } from '../pipeline-provenance.js';
 
 /** Who GitLab-observed changes are attributed to when the event names no user. */
 const GITLAB = 'gitlab';
