@@ -147,3 +147,11 @@ export function parseConfig(input: unknown): SecrelConfig {
   }
   return result.data;
 }
+
+/** The configured project with this GitLab id; undefined for a project secrel does not serve. */
+export function configuredProject(
+  config: SecrelConfig,
+  projectId: number,
+): SecrelConfig['projects'][number] | undefined {
+  return config.projects.find((p) => p.id === projectId);
+}

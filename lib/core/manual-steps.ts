@@ -1,4 +1,4 @@
-import type { SecrelConfig } from './config.js';
+import { configuredProject, type SecrelConfig } from './config.js';
 import { ReleaseRuleError } from './errors.js';
 import { isoOf } from './moments.js';
 import { parseTaskKey } from './tasks.js';
@@ -96,7 +96,7 @@ export function actionConfigured(
       return config.acknowledgements !== undefined;
     case 'create-patch-branch':
     case 'create-draft-mr':
-      return config.projects.find((p) => p.id === projectId)?.securityBranch !== undefined;
+      return configuredProject(config, projectId)?.securityBranch !== undefined;
     case 'create-release-issue':
     case 'create-mitigation-issue':
     case 'lift-confidentiality':

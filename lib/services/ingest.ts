@@ -1,4 +1,4 @@
-import { refusedStart, releaseIdFor, startRelease } from '../core/release/apply.js';
+import { refusedStart, releaseIdFor, startRelease } from '../core/release/start.js';
 import { eventRoutingKeys } from '../core/routing.js';
 import type { GitLabEvent } from '../core/types/events.js';
 import type { Effect } from '../core/types/release.js';

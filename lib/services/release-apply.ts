@@ -1,7 +1,8 @@
 import type { DateTime } from 'luxon';
 import { DEFAULT_PLAYBOOK } from '../core/default-playbook.js';
 import { isoOf } from '../core/moments.js';
-import { apply, startRelease } from '../core/release/apply.js';
+import { apply } from '../core/release/apply.js';
+import { startRelease } from '../core/release/start.js';
 import { releaseRoutingKeys } from '../core/routing.js';
 import { computeSchedule, parseDayOne } from '../core/schedule.js';
 import type { ReleaseContext } from '../core/transitions.js';

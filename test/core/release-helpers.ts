@@ -2,7 +2,9 @@ import { DateTime } from 'luxon';
 import { parseConfig, type SecrelConfig } from '../../lib/core/config.js';
 import { DEFAULT_PLAYBOOK } from '../../lib/core/default-playbook.js';
 import { recordStartedPipeline } from '../../lib/core/pipeline-provenance.js';
-import { apply, type ReleaseContext, startRelease } from '../../lib/core/release/apply.js';
+import { apply } from '../../lib/core/release/apply.js';
+import { startRelease } from '../../lib/core/release/start.js';
+import type { ReleaseContext } from '../../lib/core/transitions.js';
 import type {
   DeploymentEvent,
   GitLabEvent,

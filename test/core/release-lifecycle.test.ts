@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PLAYBOOK } from '../../lib/core/default-playbook.js';
-import {
-  apply,
-  completeAutomatedTask,
-  enterPhase,
-  recordGateToken,
-  startRelease,
-} from '../../lib/core/release/apply.js';
+import { apply } from '../../lib/core/release/apply.js';
+import { startRelease } from '../../lib/core/release/start.js';
 import { expandTasks } from '../../lib/core/tasks.js';
+import { completeAutomatedTask, enterPhase, recordGateToken } from '../../lib/core/transitions.js';
 import type { GitLabEvent } from '../../lib/core/types/events.js';
 import type { Applied, Effect, ReleaseState } from '../../lib/core/types/release.js';
 import {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { ReleaseRuleError } from '../../lib/core/errors.js';
+import { apply } from '../../lib/core/release/apply.js';
 import {
-  apply,
   completeAutomatedTask,
   enterPhase,
   recordActionFailure,
   recordGateToken,
   setStatus,
-} from '../../lib/core/release/apply.js';
+} from '../../lib/core/transitions.js';
 import { at, ctxAt, issueEvent, newRelease, scheduledRelease } from './release-helpers.js';
 
 describe('storing a gate token', () => {

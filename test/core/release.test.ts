@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { apply, releaseIdFor, startRelease } from '../../lib/core/release/apply.js';
+import { apply } from '../../lib/core/release/apply.js';
+import { releaseIdFor, startRelease } from '../../lib/core/release/start.js';
 import type { GitLabEvent } from '../../lib/core/types/events.js';
 import type { ReleaseState } from '../../lib/core/types/release.js';
 import {

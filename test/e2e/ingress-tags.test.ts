@@ -1,9 +1,9 @@
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_PLAYBOOK } from '../../lib/core/default-playbook.js';
-import { setStatus } from '../../lib/core/release/apply.js';
 import { releaseRoutingKeys } from '../../lib/core/routing.js';
 import { initialTaskStates } from '../../lib/core/tasks.js';
+import { setStatus } from '../../lib/core/transitions.js';
 import type { ReleaseState } from '../../lib/core/types/release.js';
 import { loadFixture } from '../fixtures/gitlab/index.js';
 import { gitlabHeaders, type IngressHarness, startIngressHarness } from './ingress-harness.js';

@@ -4,8 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withRevisionRetry } from '../../lib/adapters/dynamo/index.js';
 import { DEFAULT_PLAYBOOK } from '../../lib/core/default-playbook.js';
 import { recordStartedPipeline } from '../../lib/core/pipeline-provenance.js';
-import { recordGateToken } from '../../lib/core/release/apply.js';
-import { settle } from '../../lib/core/transitions.js';
+import { recordGateToken, settle } from '../../lib/core/transitions.js';
 import {
   FIXTURE_HEADERS,
   FIXTURE_NAMES,

@@ -1,4 +1,4 @@
-import type { SecrelConfig } from '../config.js';
+import { configuredProject } from '../config.js';
 import { isoOf } from '../moments.js';
 import { expandTasks } from '../tasks.js';
 import type { Change, ReleaseContext } from '../transitions.js';
@@ -60,7 +60,7 @@ export function applyTag(
   event: TagPushEvent | ReleaseHookEvent,
   ctx: ReleaseContext,
 ): Change | undefined {
-  if (!isConfigured(ctx.config, event.projectId)) return undefined;
+  if (configuredProject(ctx.config, event.projectId) === undefined) return undefined;
   const tag = tagOf(event);
   const named = tag === undefined ? undefined : patchVersionOfTag(tag);
   if (tag === undefined || named === undefined || !state.versions.includes(named.version)) return undefined;
@@ -107,10 +107,6 @@ export function applyTag(
     ],
     effects: [],
   };
-}
-
-function isConfigured(config: SecrelConfig, projectId: number): boolean {
-  return config.projects.some((project) => project.id === projectId);
 }
 
 /**

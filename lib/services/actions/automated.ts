@@ -1,7 +1,7 @@
 import { evaluateGate } from '../../core/gates.js';
 import { handToOwners } from '../../core/manual-steps.js';
 import { recordStartedPipeline, type StartedPipeline } from '../../core/pipeline-provenance.js';
-import { replyTarget } from '../../core/release/apply-note.js';
+import { replyTarget } from '../../core/release/command-reply.js';
 import { windowOf } from '../../core/schedule.js';
 import { taskKey } from '../../core/tasks.js';
 import {

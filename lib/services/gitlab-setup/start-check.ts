@@ -1,5 +1,5 @@
 import type { SecrelConfig } from '../../core/config.js';
-import { REPLY_PREFIX } from '../../core/release/apply-note.js';
+import { REPLY_PREFIX } from '../../core/release/command-reply.js';
 import { checkGitLabSetup } from './check.js';
 import type { GitLabSetupApi } from './port.js';
 
