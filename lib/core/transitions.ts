@@ -5,14 +5,15 @@ import { evaluateGate, type GateId, openHoldingGates, parseGateId } from './gate
 import { isoOf } from './moments.js';
 import { applySignals } from './signals.js';
 import type { PhaseId, Playbook } from './types/playbook.js';
-import type {
-  Applied,
-  Effect,
-  GateState,
-  IssueRef,
-  ReleaseState,
-  ReleaseStatus,
-  TimelineEntry,
+import {
+  type Applied,
+  type Effect,
+  type GateState,
+  type IssueRef,
+  RELEASE_STATUSES,
+  type ReleaseState,
+  type ReleaseStatus,
+  type TimelineEntry,
 } from './types/release.js';
 
 /**
@@ -225,24 +226,13 @@ function statusOnEntering(status: ReleaseStatus, phase: PhaseId): ReleaseStatus 
   return status === 'planning' || status === 'scheduled' ? 'running' : status;
 }
 
-/** The life of a release in order; `aborted` can come at any point. */
-const STATUS_ORDER: readonly ReleaseStatus[] = [
-  'planning',
-  'scheduled',
-  'running',
-  'publishing',
-  'disclosing',
-  'afterwards',
-  'completed',
-];
-
 /** Sets the release status (publishing, disclosing, completed, ...); an aborted or completed release stays so. */
 export function setStatus(state: ReleaseState, status: ReleaseStatus, ctx: TransitionContext): Applied {
   if (state.status === status || state.status === 'aborted' || state.status === 'completed') {
     return unchanged(state);
   }
   // A status never goes back: disclosure finishing after Afterwards started leaves it in Afterwards.
-  if (status !== 'aborted' && STATUS_ORDER.indexOf(status) < STATUS_ORDER.indexOf(state.status)) {
+  if (status !== 'aborted' && RELEASE_STATUSES.indexOf(status) < RELEASE_STATUSES.indexOf(state.status)) {
     return unchanged(state);
   }
   const at = isoOf(ctx.now);

@@ -1,6 +1,11 @@
 import * as z from 'zod';
 import { ACTION_KINDS, PHASE_ID_PATTERN } from '../../core/types/playbook.js';
-import type { ActionRecord, ReleaseState, TimelineEntry } from '../../core/types/release.js';
+import {
+  type ActionRecord,
+  RELEASE_STATUSES,
+  type ReleaseState,
+  type TimelineEntry,
+} from '../../core/types/release.js';
 import { type ItemKey, STATE_SK } from './table-layout.js';
 
 /**
@@ -56,16 +61,7 @@ const gateSchema = z.looseObject({
 const releaseStateSchema = z.looseObject({
   id: z.string(),
   revision: z.number().int().positive(),
-  status: z.enum([
-    'planning',
-    'scheduled',
-    'running',
-    'publishing',
-    'disclosing',
-    'afterwards',
-    'completed',
-    'aborted',
-  ]),
+  status: z.enum(RELEASE_STATUSES),
   projectId: z.number(),
   projectPath: z.string(),
   vulnerabilityIssue: issueRefSchema,

@@ -1,15 +1,19 @@
 import type { ActionKind, PhaseId, Role } from './playbook.js';
 
+/** Where a release can stand, in the order of its life; `aborted` can come at any point. */
+export const RELEASE_STATUSES = [
+  'planning', // first steps; Day one and versions not yet confirmed
+  'scheduled', // Day one and versions set, waiting for Day one
+  'running', // inside the four days
+  'publishing', // publish gate open, publication under way
+  'disclosing', // everything published; disclosure follow-ups under way
+  'afterwards', // lessons learned
+  'completed',
+  'aborted',
+] as const;
+
 /** Where a release stands in its life. */
-export type ReleaseStatus =
-  | 'planning' // first steps; Day one and versions not yet confirmed
-  | 'scheduled' // Day one and versions set, waiting for Day one
-  | 'running' // inside the four days
-  | 'publishing' // publish gate open, publication under way
-  | 'disclosing' // everything published; disclosure follow-ups under way
-  | 'afterwards' // lessons learned
-  | 'completed'
-  | 'aborted';
+export type ReleaseStatus = (typeof RELEASE_STATUSES)[number];
 
 /** A reference to an issue in a GitLab project. */
 export interface IssueRef {
