@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommand } from '../../lib/core/commands.js';
-import { DEFAULT_PLAYBOOK } from '../../lib/core/default-playbook.js';
-import { command, newRelease, PEOPLE, replies } from './release-helpers.js';
+import { parseCommand } from '../../../lib/core/commands.js';
+import { DEFAULT_PLAYBOOK } from '../../../lib/core/default-playbook.js';
+import { command, newRelease, PEOPLE, replies } from '../release-helpers.js';
 
 /** `/secrel h1`, `/secrel cve` and `/secrel help`. */
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SETUP_CHECK_NOTE } from '../../lib/core/release/schedule-commands.js';
-import { command, newRelease, PEOPLE, PROJECT } from './release-helpers.js';
+import { SETUP_CHECK_NOTE } from '../../../lib/core/release/schedule-commands.js';
+import { command, newRelease, PEOPLE, PROJECT } from '../release-helpers.js';
 
 /** `/secrel start` asks for the GitLab setup check (pure core): after its reply, never instead of the schedule. */
 

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PLAYBOOK } from '../../lib/core/default-playbook.js';
-import { parsePlaybook } from '../../lib/core/playbook-schema.js';
-import { apply } from '../../lib/core/release/apply.js';
-import { patchVersionOfTag } from '../../lib/core/release/tag-proof.js';
-import { eventRoutingKeys, releaseRoutingKeys } from '../../lib/core/routing.js';
-import { statusReport } from '../../lib/core/status-report.js';
-import { setStatus } from '../../lib/core/transitions.js';
-import type { ReleaseHookEvent, TagPushEvent } from '../../lib/core/types/events.js';
-import type { Playbook } from '../../lib/core/types/playbook.js';
-import type { ReleaseState } from '../../lib/core/types/release.js';
-import { at, CONFIG, ctxAt, EE_PROJECT, PROJECT, scheduledRelease } from './release-helpers.js';
+import { DEFAULT_PLAYBOOK } from '../../../lib/core/default-playbook.js';
+import { parsePlaybook } from '../../../lib/core/playbook-schema.js';
+import { apply } from '../../../lib/core/release/apply.js';
+import { patchVersionOfTag } from '../../../lib/core/release/tag-proof.js';
+import { eventRoutingKeys, releaseRoutingKeys } from '../../../lib/core/routing.js';
+import { statusReport } from '../../../lib/core/status-report.js';
+import { setStatus } from '../../../lib/core/transitions.js';
+import type { ReleaseHookEvent, TagPushEvent } from '../../../lib/core/types/events.js';
+import type { Playbook } from '../../../lib/core/types/playbook.js';
+import type { ReleaseState } from '../../../lib/core/types/release.js';
+import { at, CONFIG, ctxAt, EE_PROJECT, PROJECT, scheduledRelease } from '../release-helpers.js';
 
 function tagPush(tag: string, over: Partial<TagPushEvent> = {}): TagPushEvent {
   return {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { apply } from '../../lib/core/release/apply.js';
-import { enterPhase } from '../../lib/core/transitions.js';
-import type { ReleaseState } from '../../lib/core/types/release.js';
+import { apply } from '../../../lib/core/release/apply.js';
+import { enterPhase } from '../../../lib/core/transitions.js';
+import type { ReleaseState } from '../../../lib/core/types/release.js';
 import {
   at,
   command,
@@ -13,7 +13,7 @@ import {
   RELEASE_IID,
   replies,
   scheduledRelease,
-} from './release-helpers.js';
+} from '../release-helpers.js';
 
 /** What a person would check did not move: tasks, schedule, versions, MRs, gates, status. */
 function steering(state: ReleaseState) {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { apply } from '../../lib/core/release/apply.js';
-import { releaseIdFor, startRelease } from '../../lib/core/release/start.js';
-import type { GitLabEvent } from '../../lib/core/types/events.js';
-import type { ReleaseState } from '../../lib/core/types/release.js';
+import { apply } from '../../../lib/core/release/apply.js';
+import { releaseIdFor, startRelease } from '../../../lib/core/release/start.js';
+import type { GitLabEvent } from '../../../lib/core/types/events.js';
+import type { ReleaseState } from '../../../lib/core/types/release.js';
 import {
   applyAll,
   at,
@@ -19,7 +19,7 @@ import {
   scheduledRelease,
   startedPipeline,
   VULN_IID,
-} from './release-helpers.js';
+} from '../release-helpers.js';
 
 describe('starting a release', () => {
   it('starts from a confidential issue in a configured project that receives the release label', () => {
