@@ -1,6 +1,7 @@
 import { extractLivingSection } from './documents/living-section.js';
 import { isoOf } from './moments.js';
 import { authorize } from './permissions.js';
+import { findTask } from './playbook-lookup.js';
 import { parseTaskKey } from './tasks.js';
 import type { Change, ReleaseContext } from './transitions.js';
 import type { IssueEvent } from './types/events.js';
@@ -73,7 +74,7 @@ export function applyChecklist(
     // The box already shows the release as it is: nothing to do (an echo, or two people at once).
     if (settled === ticked) continue;
     const { taskId } = parseTaskKey(key);
-    const kind = ctx.playbook.tasks.find((t) => t.id === taskId)?.completion.kind;
+    const kind = findTask(ctx.playbook, taskId)?.completion.kind;
     const decision = authorize({ name: 'done', taskId }, actor, ctx.config, ctx.playbook);
     if (!decision.allowed) {
       refusals.push(`the box of ${key} was put back: ${decision.reason}`);

@@ -4,22 +4,12 @@ import { mergedFor } from './signals.js';
 import { expandTasks, type TaskInstance } from './tasks.js';
 import { PHASE_ID_PATTERN, type PhaseId, type Playbook } from './types/playbook.js';
 import type { Effect, GateState, ReleaseState, TaskState, TimelineEntry } from './types/release.js';
+import type { GateId } from './types/workflow.js';
 
 /**
  * Gates the state machine waits on (DESIGN.md §6). Each is a rule over the release state; the
  * state machine stores a task token and secrel sends it back the moment the rule holds.
  */
-
-/** A gate id: the schedule, one per phase, publication, disclosure, or a pipeline secrel started. */
-export type GateId =
-  | 'schedule-confirmed'
-  | 'publish'
-  | 'disclose'
-  | `phase:${PhaseId}`
-  | `pipeline:${string}`
-  | `merged:${string}`
-  | `start:${PhaseId}`
-  | `recover:${string}`;
 
 /**
  * Tasks that must be done, not waived, before publication (DESIGN.md §4.1): packages built for

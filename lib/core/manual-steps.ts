@@ -1,6 +1,7 @@
 import { configuredProject, type SecrelConfig } from './config.js';
 import { ReleaseRuleError } from './errors.js';
 import { isoOf } from './moments.js';
+import { findTask } from './playbook-lookup.js';
 import { parseTaskKey } from './tasks.js';
 import { settle, type TransitionContext, unchanged } from './transitions.js';
 import { type ActionKind, type Playbook, ROLES, type Role } from './types/playbook.js';
@@ -18,7 +19,7 @@ const REPLY_PREFIX = 'secrel:';
 /** What an owner reads: "publish security packages to public for 17.4 by hand, then `/secrel done …`". */
 export function manualInstruction(key: string, playbook: Playbook): string {
   const { taskId, version } = parseTaskKey(key);
-  const task = playbook.tasks.find((t) => t.id === taskId);
+  const task = findTask(playbook, taskId);
   const text = task ? task.text.charAt(0).toLowerCase() + task.text.slice(1) : taskId;
   return `${text}${version === undefined ? '' : ` for ${version}`} by hand, then \`/secrel done ${key}\``;
 }
@@ -37,7 +38,7 @@ export function handToOwners(
   const task = state.tasks[key];
   if (task === undefined) throw new ReleaseRuleError(`no task ${key} in release ${state.id}`);
   if (task.manual || task.status !== 'open') return unchanged(state);
-  const owners = ctx.playbook.tasks.find((t) => t.id === parseTaskKey(key).taskId)?.owners ?? [];
+  const owners = findTask(ctx.playbook, parseTaskKey(key).taskId)?.owners ?? [];
   const at = isoOf(ctx.now);
   const instruction = manualInstruction(key, ctx.playbook);
   const who = owners.length > 0 ? owners.join(', ') : 'the security lead';

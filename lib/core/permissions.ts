@@ -1,5 +1,6 @@
 import { COMMAND_NAMES, type Command, type CommandName } from './commands.js';
 import type { SecrelConfig } from './config.js';
+import { findTask } from './playbook-lookup.js';
 import type { Playbook, Role } from './types/playbook.js';
 
 /**
@@ -70,7 +71,7 @@ export function authorize(
     return { allowed: true };
   }
   if (command.name === 'done' || command.name === 'retry') {
-    const owners = playbook.tasks.find((t) => t.id === command.taskId)?.owners ?? [];
+    const owners = findTask(playbook, command.taskId)?.owners ?? [];
     if (owners.some((owner) => roles.includes(owner))) return { allowed: true };
     return {
       allowed: false,

@@ -1,5 +1,6 @@
 import type { SecrelConfig } from './config.js';
 import { isoOf } from './moments.js';
+import { findTask } from './playbook-lookup.js';
 import { taskKey } from './tasks.js';
 import type { TransitionContext } from './transitions.js';
 import type { PipelineEvent } from './types/events.js';
@@ -77,7 +78,7 @@ function targetOf(
   const at = key.indexOf('@');
   const taskId = at < 0 ? key : key.slice(0, at);
   const version = at < 0 ? undefined : key.slice(at + 1);
-  const task = playbook.tasks.find((t) => t.id === taskId);
+  const task = findTask(playbook, taskId);
   if (task?.completion.kind !== 'automated') return undefined;
   const target = (config.pipelines as Readonly<Record<string, { project: number | string; ref: string }>>)[
     task.completion.action

@@ -1,11 +1,12 @@
 import { DateTime } from 'luxon';
-import { evaluateGate, type GateId, parseGateId, phaseGate } from './gates.js';
+import { evaluateGate, parseGateId, phaseGate } from './gates.js';
 import { fixLines } from './mr-provenance.js';
 import { readinessReasons } from './readiness.js';
 import { publicationUnderway } from './release/tag-proof.js';
 import { expandTasks, type TaskInstance } from './tasks.js';
 import type { PhaseId, Playbook } from './types/playbook.js';
 import type { ReleaseState } from './types/release.js';
+import type { GateId } from './types/workflow.js';
 import { MAIN_LINE } from './versions.js';
 import { releaseWarnings } from './warnings.js';
 

@@ -1,7 +1,7 @@
 import type { DateTime } from 'luxon';
 import type { SecrelConfig } from './config.js';
 import { ReleaseRuleError } from './errors.js';
-import { evaluateGate, type GateId, openHoldingGates, parseGateId } from './gates.js';
+import { evaluateGate, openHoldingGates, parseGateId } from './gates.js';
 import { isoOf } from './moments.js';
 import { applySignals } from './signals.js';
 import type { PhaseId, Playbook } from './types/playbook.js';
@@ -15,6 +15,7 @@ import {
   type ReleaseStatus,
   type TimelineEntry,
 } from './types/release.js';
+import type { GateId } from './types/workflow.js';
 
 /**
  * Pure transitions of a release: the ones the state machine's handlers call (gate tokens,

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PLAYBOOK } from '../../lib/core/default-playbook.js';
-import { evaluateGate, type GateId, parseGateId } from '../../lib/core/gates.js';
+import { evaluateGate, parseGateId } from '../../lib/core/gates.js';
 import { apply } from '../../lib/core/release/apply.js';
 import { expandTasks } from '../../lib/core/tasks.js';
 import type { PhaseId } from '../../lib/core/types/playbook.js';
 import type { MergeRequestState, ReleaseState, TaskState } from '../../lib/core/types/release.js';
+import type { GateId } from '../../lib/core/types/workflow.js';
 import { at, ctxAt, mrEvent, newRelease, scheduledRelease } from './release-helpers.js';
 
 const evaluate = (state: ReleaseState, gate: GateId) => evaluateGate(state, gate, DEFAULT_PLAYBOOK);

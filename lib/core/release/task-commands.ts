@@ -1,8 +1,10 @@
 import type { Command } from '../commands.js';
 import { CommandError } from '../errors.js';
 import { isoOf } from '../moments.js';
+import { findTask } from '../playbook-lookup.js';
 import { instancesOfTask } from '../tasks.js';
 import type { ReleaseContext } from '../transitions.js';
+import type { Task } from '../types/playbook.js';
 import type { ReleaseState } from '../types/release.js';
 import { WORKFLOW_ERRORS } from '../types/workflow.js';
 import type { CommandEntry, CommandOutcome } from './command-reply.js';
@@ -18,8 +20,7 @@ export function markDone(
   entry: CommandEntry,
 ): CommandOutcome {
   const at = isoOf(ctx.now);
-  const key = resolveKey(state, ctx, command.taskId, command.version);
-  const task = ctx.playbook.tasks.find((t) => t.id === command.taskId);
+  const { key, task } = namedTask(state, ctx, command);
   // An automated step is secrel's unless nothing is configured for it (by hand) or it failed for good.
   if (
     task?.completion.kind === 'automated' &&
@@ -57,8 +58,7 @@ export function waive(
   entry: CommandEntry,
 ): CommandOutcome {
   const at = isoOf(ctx.now);
-  const key = resolveKey(state, ctx, command.taskId, command.version);
-  const task = ctx.playbook.tasks.find((t) => t.id === command.taskId);
+  const { key, task } = namedTask(state, ctx, command);
   if (task?.stage === 'publish') {
     throw new CommandError(`${key} cannot be waived: disclosure waits for publication`);
   }
@@ -74,6 +74,18 @@ export function waive(
     },
     reply: `${key} waived by @${actor}.`,
     timeline: [entry('task-waived', `${key} waived by @${actor}`)],
+  };
+}
+
+/** The task a `done` or `waive` names: its key in this release and its playbook entry. */
+function namedTask(
+  state: ReleaseState,
+  ctx: ReleaseContext,
+  command: Extract<Command, { name: 'done' | 'waive' }>,
+): { key: string; task: Task | undefined } {
+  return {
+    key: resolveKey(state, ctx, command.taskId, command.version),
+    task: findTask(ctx.playbook, command.taskId),
   };
 }
 
@@ -105,7 +117,7 @@ export function resolveKey(
   taskId: string,
   version: string | undefined,
 ): string {
-  const task = ctx.playbook.tasks.find((t) => t.id === taskId);
+  const task = findTask(ctx.playbook, taskId);
   if (task === undefined) throw new CommandError(`unknown task "${taskId}"`);
   if (task.scope === 'release') {
     if (version !== undefined)
