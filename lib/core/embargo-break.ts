@@ -1,5 +1,6 @@
 import { mention } from './documents/mentions.js';
 import { isoOf } from './moments.js';
+import { replyTarget } from './release/command-reply.js';
 import { computeSchedule, nextCutoff, parseDayOne } from './schedule.js';
 import type { Change, ReleaseContext } from './transitions.js';
 import type { IssueEvent, MergeRequestEvent } from './types/events.js';
@@ -83,7 +84,7 @@ export function followedBy(first: Change | undefined, second: Change | undefined
 
 function embargoBroken(state: ReleaseState, what: string, actor: string, ctx: ReleaseContext): Change {
   const at = isoOf(ctx.now);
-  const target = state.releaseIssue ?? state.vulnerabilityIssue;
+  const target = replyTarget(state);
   return {
     state: { ...state, embargoBrokenAt: at },
     timeline: [
