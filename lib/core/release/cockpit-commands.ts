@@ -1,9 +1,6 @@
 import type { Command, CommandName } from '../commands.js';
-import { isoOf } from '../moments.js';
 import { allowedCommands } from '../permissions.js';
-import type { ReleaseContext } from '../transitions.js';
-import type { ReleaseState } from '../types/release.js';
-import type { CommandOutcome } from './command-reply.js';
+import type { CommandOutcome, CommandRun } from './command-reply.js';
 
 /** What each command does, for `/secrel help`. */
 const COMMAND_HELP: Readonly<Record<CommandName, string>> = {
@@ -25,12 +22,10 @@ const COMMAND_HELP: Readonly<Record<CommandName, string>> = {
 
 /** `/secrel h1`, `/secrel cve` and `/secrel help`. */
 export function runCockpitCommand(
-  state: ReleaseState,
+  run: CommandRun,
   command: Extract<Command, { name: 'h1' | 'cve' | 'help' }>,
-  actor: string,
-  ctx: ReleaseContext,
 ): CommandOutcome {
-  const at = isoOf(ctx.now);
+  const { state, actor, ctx, at } = run;
   switch (command.name) {
     case 'help': {
       const names = allowedCommands(actor, ctx.config, ctx.playbook);

@@ -1,3 +1,4 @@
+import type { ReleaseContext } from '../transitions.js';
 import type { Effect, IssueRef, ReleaseState, TimelineEntry } from '../types/release.js';
 
 /** What a `/secrel` command answers and where: the reply every command gets, and its outcome. */
@@ -13,8 +14,16 @@ export interface CommandOutcome {
   readonly effects?: readonly Effect[];
 }
 
-/** A timeline line for the command being run, at its moment and by its author. */
-export type CommandEntry = (kind: string, summary: string) => TimelineEntry;
+/** One command being run: the release before it, who asked, what it runs in, and when. */
+export interface CommandRun {
+  readonly state: ReleaseState;
+  readonly actor: string;
+  readonly ctx: ReleaseContext;
+  /** The command's moment: the release clock's now, as an ISO string. */
+  readonly at: string;
+  /** A timeline line at this moment by this actor. */
+  readonly entry: (kind: string, summary: string) => TimelineEntry;
+}
 
 /** The issue replies go to: the release issue once it exists, else the vulnerability issue. */
 export function replyTarget(state: ReleaseState): IssueRef {

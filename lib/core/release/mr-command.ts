@@ -1,20 +1,12 @@
 import type { Command } from '../commands.js';
 import { configuredProject } from '../config.js';
 import { CommandError } from '../errors.js';
-import { isoOf } from '../moments.js';
-import type { ReleaseContext } from '../transitions.js';
 import type { MergeRequestState, ReleaseState } from '../types/release.js';
-import type { CommandEntry, CommandOutcome } from './command-reply.js';
+import type { CommandOutcome, CommandRun } from './command-reply.js';
 
 /** `/secrel mr !<iid>`: an MR joins the release, or one it follows now counts as its version's fix. */
-export function linkMergeRequest(
-  state: ReleaseState,
-  command: Extract<Command, { name: 'mr' }>,
-  actor: string,
-  ctx: ReleaseContext,
-  entry: CommandEntry,
-): CommandOutcome {
-  const at = isoOf(ctx.now);
+export function linkMergeRequest(run: CommandRun, command: Extract<Command, { name: 'mr' }>): CommandOutcome {
+  const { state, actor, ctx, at, entry } = run;
   const project =
     command.projectPath === undefined
       ? configuredProject(ctx.config, state.projectId)

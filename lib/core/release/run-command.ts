@@ -5,7 +5,7 @@ import { statusReport } from '../status-report.js';
 import type { ReleaseContext } from '../transitions.js';
 import type { ReleaseState, TimelineEntry } from '../types/release.js';
 import { runCockpitCommand } from './cockpit-commands.js';
-import type { CommandOutcome } from './command-reply.js';
+import type { CommandOutcome, CommandRun } from './command-reply.js';
 import { linkMergeRequest } from './mr-command.js';
 import { expedite, setDayOne, setVersions, slip } from './schedule-commands.js';
 import { markDone, resolveKey, retry, waive } from './task-commands.js';
@@ -23,6 +23,7 @@ export function runCommand(
 ): CommandOutcome {
   const at = isoOf(ctx.now);
   const entry = (kind: string, summary: string): TimelineEntry => ({ at, kind, summary, actor });
+  const run: CommandRun = { state, actor, ctx, at, entry };
   const readOnly = command.name === 'status' || command.name === 'help';
   if (!readOnly && (state.status === 'aborted' || state.status === 'completed')) {
     throw new CommandError(`this release is ${state.status}; nothing changed`);
@@ -31,25 +32,25 @@ export function runCommand(
     case 'status':
       return { state, reply: `\n\n${statusReport(state, ctx.playbook, ctx.cutoffs)}`, timeline: [] };
     case 'done':
-      return markDone(state, command, actor, ctx, entry);
+      return markDone(run, command);
     case 'waive':
-      return waive(state, command, actor, ctx, entry);
+      return waive(run, command);
     case 'versions':
-      return setVersions(state, command, ctx, entry);
+      return setVersions(run, command);
     case 'start':
-      return setDayOne(state, command, ctx, entry);
+      return setDayOne(run, command);
     case 'slip':
-      return slip(state, command.hours, ctx, entry);
+      return slip(run, command.hours);
     case 'retry':
-      return retry(state, resolveKey(state, ctx, command.taskId, command.version), entry);
+      return retry(run, resolveKey(state, ctx, command.taskId, command.version));
     case 'mr':
-      return linkMergeRequest(state, command, actor, ctx, entry);
+      return linkMergeRequest(run, command);
     case 'h1':
     case 'cve':
     case 'help':
-      return runCockpitCommand(state, command, actor, ctx);
+      return runCockpitCommand(run, command);
     case 'expedite':
-      return expedite(state, command, ctx, entry);
+      return expedite(run, command);
     case 'abort':
       return {
         state: { ...state, status: 'aborted', abortedReason: command.reason },

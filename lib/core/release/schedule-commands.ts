@@ -6,10 +6,9 @@ import { preflight, preflightText } from '../manual-steps.js';
 import { earliestSlip, moveWaitingGates } from '../retime.js';
 import { parseDayOne } from '../schedule.js';
 import { reexpandTasks } from '../tasks.js';
-import type { ReleaseContext } from '../transitions.js';
 import type { Effect, ReleaseState } from '../types/release.js';
 import { warningLines } from '../warnings.js';
-import { type CommandEntry, type CommandOutcome, replyTarget } from './command-reply.js';
+import { type CommandOutcome, type CommandRun, replyTarget } from './command-reply.js';
 
 /**
  * The commands that set or move the schedule: affected versions, Day one, slip and expedite.
@@ -39,11 +38,10 @@ function setupCheck(state: ReleaseState): Effect {
 
 /** `/secrel versions`: the affected versions, fixed once publication starts. */
 export function setVersions(
-  state: ReleaseState,
+  run: CommandRun,
   command: Extract<Command, { name: 'versions' }>,
-  ctx: ReleaseContext,
-  entry: CommandEntry,
 ): CommandOutcome {
+  const { state, ctx, entry } = run;
   if (PUBLISHING_OR_LATER.includes(state.status)) {
     throw new CommandError('affected versions are fixed once publication starts');
   }
@@ -64,12 +62,8 @@ export function setVersions(
 }
 
 /** `/secrel start`: Day one, while the release has not begun to run; the GitLab setup is checked. */
-export function setDayOne(
-  state: ReleaseState,
-  command: Extract<Command, { name: 'start' }>,
-  ctx: ReleaseContext,
-  entry: CommandEntry,
-): CommandOutcome {
+export function setDayOne(run: CommandRun, command: Extract<Command, { name: 'start' }>): CommandOutcome {
+  const { state, ctx, entry } = run;
   if (state.status !== 'planning' && state.status !== 'scheduled') {
     throw new CommandError('Day one is fixed once the release runs; use /secrel slip <hours>');
   }
@@ -95,12 +89,8 @@ export function setDayOne(
  * `/secrel slip <hours>`: later, or earlier with a negative number as long as no cutoff still ahead
  * lands in the past. Every gate the machine waits on is re-timed (`Schedule.Moved`).
  */
-export function slip(
-  state: ReleaseState,
-  hours: number,
-  ctx: ReleaseContext,
-  entry: CommandEntry,
-): CommandOutcome {
+export function slip(run: CommandRun, hours: number): CommandOutcome {
+  const { state, ctx, entry } = run;
   if (state.dayOne === undefined) throw new CommandError('set Day one first: /secrel start YYYY-MM-DD');
   if (PUBLISHING_OR_LATER.includes(state.status))
     throw new CommandError('publication has started; nothing can slip');
@@ -126,12 +116,8 @@ export function slip(
 }
 
 /** `/secrel expedite <hours>`: after an embargo break, the remaining cutoffs come in to now + hours. */
-export function expedite(
-  state: ReleaseState,
-  command: Extract<Command, { name: 'expedite' }>,
-  ctx: ReleaseContext,
-  entry: CommandEntry,
-): CommandOutcome {
+export function expedite(run: CommandRun, command: Extract<Command, { name: 'expedite' }>): CommandOutcome {
+  const { state, ctx, entry } = run;
   if (PUBLISHING_OR_LATER.includes(state.status))
     throw new CommandError('publication has started; nothing can move');
   const slipHours = expediteSlip(state, command.hours, ctx);

@@ -1,25 +1,18 @@
 import type { Command } from '../commands.js';
 import { CommandError } from '../errors.js';
-import { isoOf } from '../moments.js';
 import { findTask } from '../playbook-lookup.js';
 import { instancesOfTask } from '../tasks.js';
 import type { ReleaseContext } from '../transitions.js';
 import type { Task } from '../types/playbook.js';
 import type { ReleaseState } from '../types/release.js';
 import { WORKFLOW_ERRORS } from '../types/workflow.js';
-import type { CommandEntry, CommandOutcome } from './command-reply.js';
+import type { CommandOutcome, CommandRun } from './command-reply.js';
 
 /** The commands on one task: done, waive and retry, and how a command names its task. */
 
 /** `/secrel done <task>`: a person's task is done; an automated one only when secrel cannot do it. */
-export function markDone(
-  state: ReleaseState,
-  command: Extract<Command, { name: 'done' }>,
-  actor: string,
-  ctx: ReleaseContext,
-  entry: CommandEntry,
-): CommandOutcome {
-  const at = isoOf(ctx.now);
+export function markDone(run: CommandRun, command: Extract<Command, { name: 'done' }>): CommandOutcome {
+  const { state, actor, ctx, at, entry } = run;
   const { key, task } = namedTask(state, ctx, command);
   // An automated step is secrel's unless nothing is configured for it (by hand) or it failed for good.
   if (
@@ -50,14 +43,8 @@ export function markDone(
 }
 
 /** `/secrel waive <task> <reason>`: a task is skipped, except what disclosure waits for. */
-export function waive(
-  state: ReleaseState,
-  command: Extract<Command, { name: 'waive' }>,
-  actor: string,
-  ctx: ReleaseContext,
-  entry: CommandEntry,
-): CommandOutcome {
-  const at = isoOf(ctx.now);
+export function waive(run: CommandRun, command: Extract<Command, { name: 'waive' }>): CommandOutcome {
+  const { state, actor, ctx, at, entry } = run;
   const { key, task } = namedTask(state, ctx, command);
   if (task?.stage === 'publish') {
     throw new CommandError(`${key} cannot be waived: disclosure waits for publication`);
@@ -93,7 +80,8 @@ function namedTask(
  * `/secrel retry <task>`: a step that failed for good runs again. The machine waits on the step's
  * `recover:` gate; failing it with `Step.Retry` sends the machine back to the step.
  */
-export function retry(state: ReleaseState, key: string, entry: CommandEntry): CommandOutcome {
+export function retry(run: CommandRun, key: string): CommandOutcome {
+  const { state, entry } = run;
   const gate = `recover:${key}`;
   const waiting = state.gates[gate];
   if (waiting?.status !== 'waiting' || waiting.token === undefined) {
