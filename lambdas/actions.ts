@@ -10,12 +10,12 @@ import {
   deliverEffectsRequestSchema,
 } from '../lib/core/types/workflow.js';
 import { ActionFailedError } from '../lib/core/workflow-steps.js';
-import { deferredEffectRunner } from '../lib/services/actions/perform-effects.js';
-import { runStep } from '../lib/services/actions.js';
 import { actionMetric, activeReleases, type Metrics } from '../lib/services/metrics.js';
 import type { RuntimeDeps } from '../lib/services/runtime-deps.js';
+import { deferredEffectRunner } from '../lib/services/steps/perform-effects.js';
+import { runStep } from '../lib/services/steps/run-step.js';
+import { lazyDeps, type RuntimeNeeds, runtimeDepsFromEnv, withMetrics } from './aws-runtime.js';
 import { createObservability, type Observability } from './observability.js';
-import { lazyDeps, type RuntimeNeeds, runtimeDepsFromEnv, withMetrics } from './runtime-deps.js';
 
 /**
  * The actions function: the state machine's `${ActionsFunctionArn}`, and the function ingress

@@ -4,8 +4,8 @@ import { type GateRequest, gateRequestSchema } from '../lib/core/types/workflow.
 import { ActionFailedError } from '../lib/core/workflow-steps.js';
 import { type GateRegistration, registerGate } from '../lib/services/gate.js';
 import type { RuntimeDeps } from '../lib/services/runtime-deps.js';
+import { lazyDeps, runtimeDepsFromEnv, withMetrics } from './aws-runtime.js';
 import { createObservability, type Observability } from './observability.js';
-import { lazyDeps, runtimeDepsFromEnv, withMetrics } from './runtime-deps.js';
 
 /**
  * The gate function: the state machine's `${GateFunctionArn}`, invoked with `.waitForTaskToken`.

@@ -5,7 +5,6 @@ import { DateTime } from 'luxon';
 import * as z from 'zod';
 import { type Env, loadAwsSettings } from '../lib/adapters/config/load.js';
 import { createDocumentClient, DynamoReleaseStore } from '../lib/adapters/dynamo/index.js';
-import { deliveryKey } from '../lib/adapters/gitlab/webhook-delivery.js';
 import { AsyncInvokeEffectDispatcher } from '../lib/adapters/lambda/index.js';
 import { readLambdaSecret } from '../lib/adapters/secrets/index.js';
 import { StepFunctionsWorkflow } from '../lib/adapters/sfn/workflow.js';
@@ -15,6 +14,7 @@ import { createLogger } from '../lib/services/logger.js';
 import { countingWorkflow, deliveryDimensions } from '../lib/services/metrics.js';
 import type { WebhookDeps } from '../lib/services/types.js';
 import { handleWebhook } from '../lib/services/webhook.js';
+import { deliveryKey } from '../lib/services/webhook-delivery.js';
 import { createObservability, type Observability } from './observability.js';
 
 /**
