@@ -10,7 +10,8 @@ import {
   deliverEffectsRequestSchema,
 } from '../lib/core/types/workflow.js';
 import { ActionFailedError } from '../lib/core/workflow-steps.js';
-import { actionMetric, activeReleases, type Metrics } from '../lib/services/metrics.js';
+import type { Metrics } from '../lib/ports.js';
+import { actionMetric, activeReleases } from '../lib/services/metrics.js';
 import type { RuntimeDeps } from '../lib/services/runtime-deps.js';
 import { deferredEffectRunner } from '../lib/services/steps/perform-effects.js';
 import { runStep } from '../lib/services/steps/run-step.js';

@@ -9,10 +9,9 @@ import { StepFunctionsWorkflow } from '../lib/adapters/sfn/workflow.js';
 import { HttpVersionServer } from '../lib/adapters/version-server/client.js';
 import { SECRET_ARN_VARIABLES } from '../lib/core/function-env.js';
 import { ActionFailedError } from '../lib/core/workflow-steps.js';
-import type { GitLabApi } from '../lib/ports.js';
-import type { GitLabSetupApi } from '../lib/services/gitlab-setup/port.js';
-import type { Logger } from '../lib/services/logger.js';
-import { countingNotifier, countingWorkflow, type Metrics } from '../lib/services/metrics.js';
+import type { GitLabApi, GitLabSetupApi, Logger, Metrics } from '../lib/ports.js';
+
+import { countingNotifier, countingWorkflow } from '../lib/services/metrics.js';
 import { playbookOf, type RuntimeDeps } from '../lib/services/runtime-deps.js';
 
 /**

@@ -9,7 +9,8 @@ import { AsyncInvokeEffectDispatcher } from '../lib/adapters/lambda/index.js';
 import { readLambdaSecret } from '../lib/adapters/secrets/index.js';
 import { StepFunctionsWorkflow } from '../lib/adapters/sfn/workflow.js';
 import { parseFunctionEnv } from '../lib/core/function-env.js';
-import type { EffectDispatcher } from '../lib/services/effects.js';
+import type { EffectDispatcher } from '../lib/ports.js';
+
 import { createLogger } from '../lib/services/logger.js';
 import { countingWorkflow, deliveryDimensions } from '../lib/services/metrics.js';
 import type { WebhookDeps } from '../lib/services/types.js';

@@ -12,11 +12,11 @@ import { GitLabSetupClient } from '../adapters/gitlab/setup-client.js';
 import { HttpVersionServer } from '../adapters/version-server/client.js';
 import type { SecrelConfig } from '../core/config.js';
 import type { ReleaseStatus } from '../core/types/release.js';
-import type { GitLabApi, HackerOne, Notifier, VersionServer } from '../ports.js';
+import type { GitLabApi, GitLabSetupApi, HackerOne, Logger, Notifier, VersionServer } from '../ports.js';
 import { LocalEffectDispatcher } from '../services/effects.js';
 import { registerGate } from '../services/gate.js';
-import type { GitLabSetupApi } from '../services/gitlab-setup/port.js';
-import { createLogger, type Logger } from '../services/logger.js';
+
+import { createLogger } from '../services/logger.js';
 import { reconcileRelease } from '../services/reconcile.js';
 import { playbookOf, type RuntimeDeps } from '../services/runtime-deps.js';
 import { deferredEffectRunner } from '../services/steps/perform-effects.js';

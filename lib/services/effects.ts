@@ -1,5 +1,5 @@
 import type { Effect } from '../core/types/release.js';
-import type { Logger } from './logger.js';
+import type { EffectDispatcher, Logger } from '../ports.js';
 
 /**
  * Effects that talk to people (GitLab replies, notifications) are slow and must not hold up
@@ -21,11 +21,6 @@ export function isDeferred(effect: Effect): effect is DeferredEffect {
     effect.type === 'describe' ||
     effect.type === 'check-setup'
   );
-}
-
-/** Takes deferred effects of a committed change. Must return quickly; it never performs them inline. */
-export interface EffectDispatcher {
-  dispatch(releaseId: string, effects: readonly DeferredEffect[]): Promise<void>;
 }
 
 /** Performs one deferred effect (wired to GitLab and the notifier by local mode). */

@@ -4,15 +4,15 @@ import type { Playbook } from '../core/types/playbook.js';
 import type {
   Clock,
   GitLabApi,
+  GitLabSetupApi,
   HackerOne,
+  Logger,
+  Metrics,
   Notifier,
   ReleaseStore,
   VersionServer,
   Workflow,
 } from '../ports.js';
-import type { GitLabSetupApi } from './gitlab-setup/port.js';
-import type { Logger } from './logger.js';
-import type { Metrics } from './metrics.js';
 
 /**
  * What the actions and gate handlers receive: the same bundle on Lambda (built once per cold

@@ -1,7 +1,5 @@
 import type { SecrelConfig } from '../core/config.js';
-import type { Clock, ReleaseStore, Workflow } from '../ports.js';
-import type { EffectDispatcher } from './effects.js';
-import type { Logger } from './logger.js';
+import type { Clock, EffectDispatcher, Logger, ReleaseStore, Workflow } from '../ports.js';
 
 /** Secrets ingress checks each delivery against (rotation: several of each). */
 export interface IngressAuth {

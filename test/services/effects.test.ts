@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { Logger } from '../../lib/ports.js';
 import { type DeferredEffect, isDeferred, LocalEffectDispatcher } from '../../lib/services/effects.js';
-import { type Logger, silentLogger } from '../../lib/services/logger.js';
+import { silentLogger } from '../../lib/services/logger.js';
 
 const reply = (body: string): DeferredEffect => ({ type: 'reply', issue: { projectId: 42, iid: 78 }, body });
 

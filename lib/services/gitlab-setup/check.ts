@@ -14,7 +14,8 @@ import {
   setupWarning,
   triggerLabel,
 } from '../../core/setup/index.js';
-import type { GitLabSetupApi, ProjectView } from './port.js';
+import type { GitLabSetupApi, ProjectView } from '../../ports.js';
+
 import type { HookReport, OtherProjectReport, ProjectReport, SetupReport, UserReport } from './report.js';
 
 /** Options of {@link checkGitLabSetup}. */
