@@ -11,9 +11,9 @@ import {
 } from '../lib/core/types/workflow.js';
 import { ActionFailedError } from '../lib/core/workflow-steps.js';
 import type { Metrics } from '../lib/ports.js';
+import { type DeliveryReport, deliverEach, effectRunner } from '../lib/services/effects.js';
 import { actionMetric, activeReleases } from '../lib/services/metrics.js';
 import type { RuntimeDeps } from '../lib/services/runtime-deps.js';
-import { deferredEffectRunner } from '../lib/services/steps/perform-effects.js';
 import { runStep } from '../lib/services/steps/run-step.js';
 import { lazyDeps, type RuntimeNeeds, runtimeDepsFromEnv, withMetrics } from './aws-runtime.js';
 import { createObservability, type Observability } from './observability.js';
@@ -48,36 +48,13 @@ export function parseDeliverEffectsRequest(event: unknown): DeliverEffectsReques
 
 const deliverEffectsStep = z.object({ step: z.literal('deliver-effects') });
 
-/** How a `deliver-effects` request ended: how many effects were sent and how many failed. */
-export interface DeliveryReport {
-  readonly delivered: number;
-  readonly failed: number;
-}
-
 /**
  * Sends ingress's replies and notices in order. A failing one is logged (kind and error name
  * only) and skipped, as local mode does: throwing would make Lambda retry the whole request and
  * post the replies that did succeed a second time.
  */
-export async function deliverEffects(
-  deps: RuntimeDeps,
-  request: DeliverEffectsRequest,
-): Promise<DeliveryReport> {
-  const run = deferredEffectRunner(deps);
-  let failed = 0;
-  for (const effect of request.effects) {
-    try {
-      await run(request.releaseId, effect);
-    } catch (err) {
-      failed += 1;
-      deps.logger.error('deferred effect failed', {
-        releaseId: request.releaseId,
-        effect: effect.type,
-        error: err instanceof Error ? err.name : 'unknown',
-      });
-    }
-  }
-  return { delivered: request.effects.length - failed, failed };
+export function deliverEffects(deps: RuntimeDeps, request: DeliverEffectsRequest): Promise<DeliveryReport> {
+  return deliverEach(effectRunner(deps), deps.logger, request.releaseId, request.effects);
 }
 
 /** Runs one step; an automated action is counted as performed, refused or failed. */

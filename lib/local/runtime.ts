@@ -13,13 +13,12 @@ import { HttpVersionServer } from '../adapters/version-server/client.js';
 import type { SecrelConfig } from '../core/config.js';
 import type { ReleaseStatus } from '../core/types/release.js';
 import type { GitLabApi, GitLabSetupApi, HackerOne, Logger, Notifier, VersionServer } from '../ports.js';
-import { LocalEffectDispatcher } from '../services/effects.js';
+import { effectRunner } from '../services/effects.js';
 import { registerGate } from '../services/gate.js';
 
 import { createLogger } from '../services/logger.js';
 import { reconcileRelease } from '../services/reconcile.js';
 import { playbookOf, type RuntimeDeps } from '../services/runtime-deps.js';
-import { deferredEffectRunner } from '../services/steps/perform-effects.js';
 import { runStep } from '../services/steps/run-step.js';
 import type { WebhookDeps } from '../services/types.js';
 import { ReleaseClock } from './clock.js';
@@ -28,6 +27,7 @@ import { dashboardRoute } from './dashboard/route.js';
 import { type DynamoLocal, startDynamoLocal } from './dynamo-local.js';
 import { LocalWorkflow } from './engine/index.js';
 import { type LocalHttpServer, startHttpServer } from './http-server.js';
+import { LocalEffectDispatcher } from './local-effect-dispatcher.js';
 import { ensureDataDir, readClockPosition, webhookSecretFor, writeClockPosition } from './runtime-files.js';
 
 /**
@@ -174,7 +174,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       ...(options.hackerone ? { hackerone: options.hackerone } : {}),
       ...withVersionServer(versionServerFor(config, options.versionServerToken)),
     };
-    const effects = new LocalEffectDispatcher(deferredEffectRunner(deps), logger);
+    const effects = new LocalEffectDispatcher(effectRunner(deps), logger);
     const webhook: WebhookDeps = {
       config,
       store,

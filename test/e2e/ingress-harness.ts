@@ -12,10 +12,10 @@ import {
 import type { SecrelConfig } from '../../lib/core/config.js';
 import { type LocalHttpServer, startHttpServer } from '../../lib/local/http-server.js';
 import type { Workflow } from '../../lib/ports.js';
-import { RecordingEffectDispatcher } from '../../lib/services/effects.js';
 import { silentLogger } from '../../lib/services/logger.js';
 import type { WebhookDeps } from '../../lib/services/types.js';
 import { signWebhook } from '../../lib/services/webhook-auth.js';
+import { RecordingEffectDispatcher } from '../services/support/recording-effect-dispatcher.js';
 import { snapshotTable } from '../support/table-snapshot.js';
 
 /**

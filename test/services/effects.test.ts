@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import type { DeliverableEffect } from '../../lib/core/types/workflow.js';
+import { LocalEffectDispatcher } from '../../lib/local/local-effect-dispatcher.js';
 import type { Logger } from '../../lib/ports.js';
-import { type DeferredEffect, isDeferred, LocalEffectDispatcher } from '../../lib/services/effects.js';
+import { isDeliverable } from '../../lib/services/effects.js';
 import { silentLogger } from '../../lib/services/logger.js';
 
-const reply = (body: string): DeferredEffect => ({ type: 'reply', issue: { projectId: 42, iid: 78 }, body });
+const reply = (body: string): DeliverableEffect => ({
+  type: 'reply',
+  issue: { projectId: 42, iid: 78 },
+  body,
+});
 
 describe('local effect dispatcher', () => {
   it('runs replies only after the dispatching call has returned, in the order given', async () => {
@@ -35,9 +41,9 @@ describe('local effect dispatcher', () => {
   });
 
   it('defers replies and notifications, and nothing that signals the state machine', () => {
-    expect(isDeferred(reply('x'))).toBe(true);
-    expect(isDeferred({ type: 'notify', roles: ['security lead'], message: 'm' })).toBe(true);
-    expect(isDeferred({ type: 'open-gate', gate: 'publish', token: 't' })).toBe(false);
-    expect(isDeferred({ type: 'start-workflow', releaseId: '42-77' })).toBe(false);
+    expect(isDeliverable(reply('x'))).toBe(true);
+    expect(isDeliverable({ type: 'notify', roles: ['security lead'], message: 'm' })).toBe(true);
+    expect(isDeliverable({ type: 'open-gate', gate: 'publish', token: 't' })).toBe(false);
+    expect(isDeliverable({ type: 'start-workflow', releaseId: '42-77' })).toBe(false);
   });
 });

@@ -5,8 +5,8 @@ import type { TransitionContext } from '../../core/transitions.js';
 import type { Applied, ReleaseState } from '../../core/types/release.js';
 import type { Schedule } from '../../core/types/schedule.js';
 import { ActionFailedError } from '../../core/workflow-steps.js';
+import { performEffects } from '../effects.js';
 import type { RuntimeDeps } from '../runtime-deps.js';
-import { performEffects } from './perform-effects.js';
 
 /** Reading and changing the stored release from the step handlers. */
 
