@@ -7,6 +7,7 @@ import { isDeliverable, type SignalEffect, signal } from './effects.js';
 import { GroupCommitter } from './group-commit.js';
 import { releaseContext, releaseDeliveryKey } from './release-apply.js';
 import { ReleaseStateCache } from './release-cache.js';
+import { withDescribe } from './release-writer.js';
 import { RoutingCache } from './routing-cache.js';
 import type { IngestResult, IngressDeps } from './types.js';
 
@@ -79,11 +80,6 @@ async function carryOut(deps: IngressDeps, releaseId: string, effects: readonly 
       });
     }
   }
-}
-
-/** A changed release also gets its living description rewritten (deferred, coalesced). */
-function withDescribe(changed: boolean, effects: readonly Effect[]): readonly Effect[] {
-  return changed ? [...effects, { type: 'describe' }] : effects;
 }
 
 /**
