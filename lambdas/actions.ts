@@ -13,9 +13,9 @@ import { ActionFailedError } from '../lib/core/workflow-steps.js';
 import type { Metrics } from '../lib/ports.js';
 import { type DeliveryReport, deliverEach, effectRunner } from '../lib/services/effects.js';
 import { actionMetric, activeReleases } from '../lib/services/metrics.js';
-import type { RuntimeDeps } from '../lib/services/runtime-deps.js';
 import { runStep } from '../lib/services/steps/run-step.js';
-import { lazyDeps, type RuntimeNeeds, runtimeDepsFromEnv, withMetrics } from './aws-runtime.js';
+import type { RuntimeDeps } from '../lib/services/types.js';
+import { lazyDeps, type RuntimeNeeds, runtimeDepsFromEnv } from './aws-runtime.js';
 import { createObservability, type Observability } from './observability.js';
 
 /**
@@ -122,9 +122,11 @@ const observability = createObservability('actions');
 
 /** The deployed entry point. */
 export const handler = createActionsHandler(
-  lazyDeps(async () =>
-    withMetrics(
-      await runtimeDepsFromEnv(parseFunctionEnv('actions', process.env), observability.logger, ACTIONS_NEEDS),
+  lazyDeps(() =>
+    runtimeDepsFromEnv(
+      parseFunctionEnv('actions', process.env),
+      observability.logger,
+      ACTIONS_NEEDS,
       observability.metrics,
     ),
   ),

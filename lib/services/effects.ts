@@ -4,7 +4,7 @@ import type { DeliverableEffect } from '../core/types/workflow.js';
 import type { Logger } from '../ports.js';
 import { startSetupComment } from './gitlab-setup/start-check.js';
 import { refreshLivingSection } from './living-description.js';
-import type { RuntimeDeps } from './runtime-deps.js';
+import type { RuntimeDeps } from './types.js';
 
 /**
  * The one interpreter of the effects a committed change asks for: gates opened or failed and

@@ -1,10 +1,10 @@
 import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from 'vitest';
 import { createActionsHandler } from '../../lambdas/actions.js';
-import { withMetrics } from '../../lambdas/aws-runtime.js';
 import { createGateHandler } from '../../lambdas/gate.js';
 import { createObservability } from '../../lambdas/observability.js';
 import { createWebhookHandler } from '../../lambdas/webhook.js';
+import { withMetrics } from '../../lib/services/compose.js';
 import { countingWorkflow } from '../../lib/services/metrics.js';
 import { deliveryKey } from '../../lib/services/webhook-delivery.js';
 import { gitlabHeaders, ingressDeps } from '../e2e/ingress-harness.js';

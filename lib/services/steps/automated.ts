@@ -16,7 +16,7 @@ import type { ActionKind, Task } from '../../core/types/playbook.js';
 import type { ReleaseState } from '../../core/types/release.js';
 import type { ActionResponse } from '../../core/types/workflow.js';
 import { ActionFailedError, timeoutSeconds } from '../../core/workflow-steps.js';
-import type { RuntimeDeps } from '../runtime-deps.js';
+import type { RuntimeDeps } from '../types.js';
 import { type ActionEffect, type ActionPerformer, projectIdOf } from './context.js';
 import {
   addVersionEntry,

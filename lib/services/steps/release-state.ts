@@ -5,7 +5,7 @@ import type { Schedule } from '../../core/types/schedule.js';
 import { ActionFailedError } from '../../core/workflow-steps.js';
 import { performEffects } from '../effects.js';
 import { ReleaseWriter } from '../release-writer.js';
-import type { RuntimeDeps } from '../runtime-deps.js';
+import type { RuntimeDeps } from '../types.js';
 
 /** Reading and changing the stored release from the step handlers. */
 

@@ -1,5 +1,5 @@
 import type { ActionRequest, StepResponses } from '../../core/types/workflow.js';
-import type { RuntimeDeps } from '../runtime-deps.js';
+import type { RuntimeDeps } from '../types.js';
 import { runAction } from './automated.js';
 import { completeRelease } from './complete.js';
 import { askOwners, escalate, publishFailed, remind, tellOwners } from './notices.js';
