@@ -11,8 +11,6 @@ import { withDescribe } from './release-writer.js';
 import { RoutingCache } from './routing-cache.js';
 import type { IngestResult, IngressDeps } from './types.js';
 
-export { releaseContext, releaseDeliveryKey } from './release-apply.js';
-
 /**
  * Ingesting one parsed event: find the release(s) it belongs to, apply it with the core, commit
  * state, timeline, delivery key and routing keys in ONE transaction, then signal the state

@@ -1,4 +1,4 @@
-import { METRIC_NAMES, METRIC_NAMESPACE, type MetricName } from '../core/metric-names.js';
+import type { MetricName } from '../core/metric-names.js';
 import type { MetricDimensions, Metrics, Notifier, Workflow } from '../ports.js';
 import type { WebhookResponse } from './types.js';
 
@@ -7,8 +7,6 @@ import type { WebhookResponse } from './types.js';
  * automated actions, notices and late tasks. On AWS the counts become CloudWatch metrics
  * (embedded metric format); local mode counts nothing.
  */
-
-export { METRIC_NAMES, METRIC_NAMESPACE, type MetricName };
 
 /** Counts nothing, for local mode and tests. */
 export const silentMetrics: Metrics = { count: () => {}, level: () => {} };

@@ -18,8 +18,8 @@ import {
 import { startDynamoLocal } from '../../lib/local/dynamo-local.js';
 import { startHttpServer } from '../../lib/local/http-server.js';
 import type { Workflow } from '../../lib/ports.js';
-import { releaseDeliveryKey } from '../../lib/services/ingest.js';
 import { silentLogger } from '../../lib/services/logger.js';
+import { releaseDeliveryKey } from '../../lib/services/release-apply.js';
 import type { WebhookDeps } from '../../lib/services/types.js';
 import { RecordingEffectDispatcher } from '../services/support/recording-effect-dispatcher.js';
 import { record } from './results.js';

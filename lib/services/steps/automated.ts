@@ -1,7 +1,7 @@
 import { replyTarget } from '../../core/chatops.js';
 import { evaluateGate } from '../../core/gates.js';
 import { handToOwners } from '../../core/manual-steps.js';
-import { recordStartedPipeline, type StartedPipeline } from '../../core/pipeline-provenance.js';
+import { pipelineRef, recordStartedPipeline, type StartedPipeline } from '../../core/pipeline-provenance.js';
 import { windowOf } from '../../core/schedule.js';
 import { taskKey } from '../../core/tasks.js';
 import {
@@ -32,7 +32,7 @@ import {
   openLessonsLearned,
 } from './issues.js';
 import { once } from './once.js';
-import { isPipelineAction, pipelineRef, startPipeline } from './pipelines.js';
+import { isPipelineAction, startPipeline } from './pipelines.js';
 import { contextOf, loadRelease, scheduleOf, transition } from './release-state.js';
 import { gateCutoff } from './timing.js';
 
