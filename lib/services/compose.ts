@@ -1,19 +1,7 @@
 import type { SecrelConfig } from '../core/config.js';
 import { DEFAULT_PLAYBOOK, parsePlaybook } from '../core/playbook.js';
 import type { Playbook } from '../core/types/playbook.js';
-import type {
-  Clock,
-  EffectDispatcher,
-  GitLabApi,
-  GitLabSetupApi,
-  HackerOne,
-  Logger,
-  Metrics,
-  Notifier,
-  ReleaseStore,
-  VersionServer,
-  Workflow,
-} from '../ports.js';
+import type { EffectDispatcher, Metrics } from '../ports.js';
 import { countingNotifier, countingWorkflow } from './metrics.js';
 import type { IngressAuth, RuntimeDeps, WebhookDeps } from './types.js';
 
@@ -29,19 +17,11 @@ export interface Settings {
   readonly auth?: IngressAuth;
 }
 
-/** The ports' implementations a runtime plugs in. */
-export interface Adapters {
-  readonly store: ReleaseStore;
-  readonly gitlab: GitLabApi;
-  readonly workflow: Workflow;
-  readonly clock: Clock;
-  readonly logger: Logger;
-  readonly notifier?: Notifier;
-  readonly versionServer?: VersionServer;
-  readonly hackerone?: HackerOne;
-  readonly gitlabSetup?: GitLabSetupApi;
-  /** When given, the workflow's calls and the notices are counted, and the steps count too. */
-  readonly metrics?: Metrics;
+/**
+ * The ports' implementations a runtime plugs in: everything the services receive but the
+ * settings. With `metrics`, the workflow's calls and the notices are counted too.
+ */
+export interface Adapters extends Omit<RuntimeDeps, 'config' | 'playbook'> {
   /**
    * How ingress hands over deliverable effects; absent where no webhook is received. Given the
    * composed dependencies, since a dispatcher in the same process performs the effects with them.
