@@ -2,7 +2,6 @@ import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { GitLabClient } from '../lib/adapters/gitlab/client.js';
 import { GitLabSetupClient } from '../lib/adapters/gitlab/setup-client.js';
-import { parseFunctionEnv } from '../lib/core/function-env.js';
 import {
   type ActionRequest,
   actionRequestSchema,
@@ -15,7 +14,7 @@ import { type DeliveryReport, deliverEach, effectRunner } from '../lib/services/
 import { actionMetric, activeReleases } from '../lib/services/metrics.js';
 import { runStep } from '../lib/services/steps/run-step.js';
 import type { RuntimeDeps } from '../lib/services/types.js';
-import { lazyDeps, type RuntimeNeeds, runtimeDepsFromEnv } from './aws-runtime.js';
+import { deployedDeps, type RuntimeNeeds } from './aws-runtime.js';
 import { createObservability, type Observability } from './observability.js';
 
 /**
@@ -122,13 +121,6 @@ const observability = createObservability('actions');
 
 /** The deployed entry point. */
 export const handler = createActionsHandler(
-  lazyDeps(() =>
-    runtimeDepsFromEnv(
-      parseFunctionEnv('actions', process.env),
-      observability.logger,
-      ACTIONS_NEEDS,
-      observability.metrics,
-    ),
-  ),
+  deployedDeps('actions', ACTIONS_NEEDS, observability),
   observability,
 );

@@ -7,12 +7,13 @@ import { createNotifier, isSlackWebhookUrl } from '../lib/adapters/notify/index.
 import { readLambdaSecret } from '../lib/adapters/secrets/index.js';
 import { StepFunctionsWorkflow } from '../lib/adapters/sfn/workflow.js';
 import { HttpVersionServer } from '../lib/adapters/version-server/client.js';
-import { SECRET_ARN_VARIABLES } from '../lib/core/function-env.js';
+import { type FunctionName, parseFunctionEnv, SECRET_ARN_VARIABLES } from '../lib/core/function-env.js';
 import { ActionFailedError } from '../lib/core/workflow-steps.js';
 import type { EffectDispatcher, GitLabApi, GitLabSetupApi, Logger, Metrics } from '../lib/ports.js';
 
 import { type Adapters, compose, type Settings } from '../lib/services/compose.js';
 import type { RuntimeDeps } from '../lib/services/types.js';
+import type { Observability } from './observability.js';
 
 /**
  * What a function calls besides the table and the state machine. The gate function only stores
@@ -169,4 +170,23 @@ export function lazyDeps(build: () => Promise<RuntimeDeps>): () => Promise<Runti
     });
     return deps;
   };
+}
+
+/**
+ * A deployed step function's dependencies: read from its environment at the first call,
+ * logged and counted through its observability, cached per container.
+ */
+export function deployedDeps(
+  name: Exclude<FunctionName, 'webhook'>,
+  needs: RuntimeNeeds,
+  observability: Pick<Observability, 'logger' | 'metrics'>,
+): () => Promise<RuntimeDeps> {
+  return lazyDeps(() =>
+    runtimeDepsFromEnv(
+      parseFunctionEnv(name, process.env),
+      observability.logger,
+      needs,
+      observability.metrics,
+    ),
+  );
 }
