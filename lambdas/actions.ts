@@ -2,7 +2,6 @@ import type { Context } from 'aws-lambda';
 import * as z from 'zod';
 import { GitLabClient } from '../lib/adapters/gitlab/client.js';
 import { GitLabSetupClient } from '../lib/adapters/gitlab/setup-client.js';
-import { parseFunctionEnv } from '../lib/core/function-env.js';
 import {
   type ActionRequest,
   actionRequestSchema,
@@ -10,12 +9,13 @@ import {
   deliverEffectsRequestSchema,
 } from '../lib/core/types/workflow.js';
 import { ActionFailedError } from '../lib/core/workflow-steps.js';
-import { deferredEffectRunner } from '../lib/services/actions/perform-effects.js';
-import { runStep } from '../lib/services/actions.js';
-import { actionMetric, activeReleases, type Metrics } from '../lib/services/metrics.js';
-import type { RuntimeDeps } from '../lib/services/runtime-deps.js';
+import type { Metrics } from '../lib/ports.js';
+import { type DeliveryReport, deliverEach, effectRunner } from '../lib/services/effects.js';
+import { actionMetric, activeReleases } from '../lib/services/metrics.js';
+import { runStep } from '../lib/services/steps/run-step.js';
+import type { RuntimeDeps } from '../lib/services/types.js';
+import { deployedDeps, type RuntimeNeeds } from './aws-runtime.js';
 import { createObservability, type Observability } from './observability.js';
-import { lazyDeps, type RuntimeNeeds, runtimeDepsFromEnv, withMetrics } from './runtime-deps.js';
 
 /**
  * The actions function: the state machine's `${ActionsFunctionArn}`, and the function ingress
@@ -47,36 +47,13 @@ export function parseDeliverEffectsRequest(event: unknown): DeliverEffectsReques
 
 const deliverEffectsStep = z.object({ step: z.literal('deliver-effects') });
 
-/** How a `deliver-effects` request ended: how many effects were sent and how many failed. */
-export interface DeliveryReport {
-  readonly delivered: number;
-  readonly failed: number;
-}
-
 /**
  * Sends ingress's replies and notices in order. A failing one is logged (kind and error name
  * only) and skipped, as local mode does: throwing would make Lambda retry the whole request and
  * post the replies that did succeed a second time.
  */
-export async function deliverEffects(
-  deps: RuntimeDeps,
-  request: DeliverEffectsRequest,
-): Promise<DeliveryReport> {
-  const run = deferredEffectRunner(deps);
-  let failed = 0;
-  for (const effect of request.effects) {
-    try {
-      await run(request.releaseId, effect);
-    } catch (err) {
-      failed += 1;
-      deps.logger.error('deferred effect failed', {
-        releaseId: request.releaseId,
-        effect: effect.type,
-        error: err instanceof Error ? err.name : 'unknown',
-      });
-    }
-  }
-  return { delivered: request.effects.length - failed, failed };
+export function deliverEffects(deps: RuntimeDeps, request: DeliverEffectsRequest): Promise<DeliveryReport> {
+  return deliverEach(effectRunner(deps), deps.logger, request.releaseId, request.effects);
 }
 
 /** Runs one step; an automated action is counted as performed, refused or failed. */
@@ -144,11 +121,6 @@ const observability = createObservability('actions');
 
 /** The deployed entry point. */
 export const handler = createActionsHandler(
-  lazyDeps(async () =>
-    withMetrics(
-      await runtimeDepsFromEnv(parseFunctionEnv('actions', process.env), observability.logger, ACTIONS_NEEDS),
-      observability.metrics,
-    ),
-  ),
+  deployedDeps('actions', ACTIONS_NEEDS, observability),
   observability,
 );

@@ -1,11 +1,10 @@
 import type { Context } from 'aws-lambda';
-import { parseFunctionEnv } from '../lib/core/function-env.js';
 import { type GateRequest, gateRequestSchema } from '../lib/core/types/workflow.js';
 import { ActionFailedError } from '../lib/core/workflow-steps.js';
 import { type GateRegistration, registerGate } from '../lib/services/gate.js';
-import type { RuntimeDeps } from '../lib/services/runtime-deps.js';
+import type { RuntimeDeps } from '../lib/services/types.js';
+import { deployedDeps } from './aws-runtime.js';
 import { createObservability, type Observability } from './observability.js';
-import { lazyDeps, runtimeDepsFromEnv, withMetrics } from './runtime-deps.js';
 
 /**
  * The gate function: the state machine's `${GateFunctionArn}`, invoked with `.waitForTaskToken`.
@@ -42,13 +41,6 @@ const observability = createObservability('gate');
 /** The deployed entry point. */
 export const handler = createGateHandler(
   // The gate never calls GitLab, so it is deployed without the GitLab token.
-  lazyDeps(async () =>
-    withMetrics(
-      await runtimeDepsFromEnv(parseFunctionEnv('gate', process.env), observability.logger, {
-        gitlab: false,
-      }),
-      observability.metrics,
-    ),
-  ),
+  deployedDeps('gate', { gitlab: false }, observability),
   observability,
 );

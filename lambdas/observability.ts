@@ -1,13 +1,9 @@
 import { Logger as PowertoolsLogger } from '@aws-lambda-powertools/logger';
 import { MetricUnit, Metrics as PowertoolsMetrics } from '@aws-lambda-powertools/metrics';
 import type { Context } from 'aws-lambda';
-import { clipFields, type LogFields, type Logger } from '../lib/services/logger.js';
-import {
-  METRIC_NAMESPACE,
-  type MetricDimensions,
-  type MetricName,
-  type Metrics,
-} from '../lib/services/metrics.js';
+import { METRIC_NAMESPACE, type MetricName } from '../lib/core/metric-names.js';
+import type { LogFields, Logger, MetricDimensions, Metrics } from '../lib/ports.js';
+import { clipFields } from '../lib/services/logger.js';
 
 /**
  * Logs and metrics on AWS through Powertools for AWS Lambda, behind secrel's own Logger and

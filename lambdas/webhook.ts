@@ -1,20 +1,17 @@
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { SFNClient } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { DateTime } from 'luxon';
 import * as z from 'zod';
-import { type Env, loadAwsSettings } from '../lib/adapters/config/load.js';
-import { createDocumentClient, DynamoReleaseStore } from '../lib/adapters/dynamo/index.js';
-import { deliveryKey } from '../lib/adapters/gitlab/webhook-delivery.js';
+import type { Env } from '../lib/adapters/config/load.js';
 import { AsyncInvokeEffectDispatcher } from '../lib/adapters/lambda/index.js';
-import { readLambdaSecret } from '../lib/adapters/secrets/index.js';
-import { StepFunctionsWorkflow } from '../lib/adapters/sfn/workflow.js';
 import { parseFunctionEnv } from '../lib/core/function-env.js';
-import type { EffectDispatcher } from '../lib/services/effects.js';
+import type { EffectDispatcher, Metrics } from '../lib/ports.js';
+import { compose } from '../lib/services/compose.js';
 import { createLogger } from '../lib/services/logger.js';
-import { countingWorkflow, deliveryDimensions } from '../lib/services/metrics.js';
+import { deliveryDimensions } from '../lib/services/metrics.js';
 import type { WebhookDeps } from '../lib/services/types.js';
 import { handleWebhook } from '../lib/services/webhook.js';
+import { deliveryKey } from '../lib/services/webhook-delivery.js';
+import { awsParts, type RuntimeNeeds } from './aws-runtime.js';
 import { createObservability, type Observability } from './observability.js';
 
 /**
@@ -41,30 +38,26 @@ function actionsDispatcher(env: Env): EffectDispatcher {
   });
 }
 
-function stepFunctions(env: Env): StepFunctionsWorkflow {
-  if (!env.STATE_MACHINE_ARN) throw new Error('STATE_MACHINE_ARN is not set');
-  return new StepFunctionsWorkflow({ stateMachineArn: env.STATE_MACHINE_ARN, client: new SFNClient({}) });
-}
+/** What the webhook function needs: no GitLab token (it never calls GitLab), its dispatcher. */
+const WEBHOOK_NEEDS: RuntimeNeeds = { gitlab: false, effects: actionsDispatcher };
 
 /**
  * Builds ingress's dependencies from the function's environment (names set by `lib/infra`):
  * `TABLE_NAME`, `STATE_MACHINE_ARN`, `ACTIONS_FUNCTION_NAME`, `SECREL_CONFIG_JSON`, secrets by ARN.
  */
-export async function depsFromEnv(env: Env, overrides: Partial<WebhookDeps> = {}): Promise<WebhookDeps> {
+export async function depsFromEnv(
+  env: Env,
+  overrides: Partial<WebhookDeps> = {},
+  metrics?: Metrics,
+): Promise<WebhookDeps> {
   const logger = overrides.logger ?? createLogger('secrel-webhook');
-  const { config, secrets } = await loadAwsSettings(env, readLambdaSecret);
-  const tableName = env.TABLE_NAME;
-  if (!tableName) throw new Error('TABLE_NAME is not set');
-  return {
-    config,
-    auth: { secrets: secrets.webhookSecrets, signingKeys: secrets.signingKeys },
-    store: new DynamoReleaseStore({ client: createDocumentClient(), tableName }),
-    workflow: overrides.workflow ?? stepFunctions(env),
-    effects: overrides.effects ?? actionsDispatcher(env),
-    clock: { now: () => DateTime.utc() },
-    logger,
-    ...overrides,
-  };
+  const given = overrides.effects;
+  const { settings, adapters } = await awsParts(env, logger, WEBHOOK_NEEDS, {
+    ...(overrides.workflow ? { workflow: overrides.workflow } : {}),
+    ...(given ? { effects: () => given } : {}),
+    ...(metrics ? { metrics } : {}),
+  });
+  return { ...compose(settings, adapters).webhook, ...overrides };
 }
 
 /**
@@ -110,8 +103,12 @@ export function createWebhookHandler(
 const observability = createObservability('webhook');
 
 /** The deployed entry point. */
-export const handler = createWebhookHandler(async () => {
-  const env = parseFunctionEnv('webhook', process.env);
-  const deps = await depsFromEnv(env, { logger: observability.logger });
-  return { ...deps, workflow: countingWorkflow(deps.workflow, observability.metrics) };
-}, observability);
+export const handler = createWebhookHandler(
+  () =>
+    depsFromEnv(
+      parseFunctionEnv('webhook', process.env),
+      { logger: observability.logger },
+      observability.metrics,
+    ),
+  observability,
+);

@@ -9,9 +9,9 @@ import {
   type SetupProblem,
 } from '../../lib/core/setup/index.js';
 import { WEBHOOK_SECRET_FILE } from '../../lib/local/runtime-files.js';
+import type { GitLabSetupApi } from '../../lib/ports.js';
 import {
   connectGitLab,
-  type GitLabSetupApi,
   type ProjectReport,
   type SetupReport,
 } from '../../lib/services/gitlab-setup/index.js';

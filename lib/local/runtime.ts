@@ -12,22 +12,21 @@ import { GitLabSetupClient } from '../adapters/gitlab/setup-client.js';
 import { HttpVersionServer } from '../adapters/version-server/client.js';
 import type { SecrelConfig } from '../core/config.js';
 import type { ReleaseStatus } from '../core/types/release.js';
-import type { GitLabApi, HackerOne, Notifier, VersionServer } from '../ports.js';
-import { deferredEffectRunner } from '../services/actions/perform-effects.js';
-import { runStep } from '../services/actions.js';
-import { LocalEffectDispatcher } from '../services/effects.js';
+import type { GitLabApi, GitLabSetupApi, HackerOne, Logger, Notifier, VersionServer } from '../ports.js';
+import { compose } from '../services/compose.js';
+import { effectRunner } from '../services/effects.js';
 import { registerGate } from '../services/gate.js';
-import type { GitLabSetupApi } from '../services/gitlab-setup/port.js';
-import { createLogger, type Logger } from '../services/logger.js';
+import { createLogger } from '../services/logger.js';
 import { reconcileRelease } from '../services/reconcile.js';
-import { playbookOf, type RuntimeDeps } from '../services/runtime-deps.js';
-import type { WebhookDeps } from '../services/types.js';
+import { runStep } from '../services/steps/run-step.js';
+import type { RuntimeDeps } from '../services/types.js';
 import { ReleaseClock } from './clock.js';
 import { buildReleaseView } from './dashboard/release-view.js';
 import { dashboardRoute } from './dashboard/route.js';
 import { type DynamoLocal, startDynamoLocal } from './dynamo-local.js';
 import { LocalWorkflow } from './engine/index.js';
 import { type LocalHttpServer, startHttpServer } from './http-server.js';
+import { LocalEffectDispatcher } from './local-effect-dispatcher.js';
 import { ensureDataDir, readClockPosition, webhookSecretFor, writeClockPosition } from './runtime-files.js';
 
 /**
@@ -136,7 +135,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     // The release clock starts once storage is up, so a slow DynamoDB start costs no release time.
     const clock = releaseClockFor({ ...options, dataDir });
     const config = options.config;
-    const playbook = playbookOf(config);
     const gitlab =
       options.gitlab ?? new GitLabClient({ host: config.gitlab.url, token: options.gitlabToken ?? '' });
     const gitlabSetup =
@@ -161,29 +159,29 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         },
       },
     });
-    deps = {
-      config,
-      playbook,
-      store,
-      gitlab,
-      workflow,
-      clock,
-      logger,
-      ...(options.notifier ? { notifier: options.notifier } : {}),
-      ...(gitlabSetup ? { gitlabSetup } : {}),
-      ...(options.hackerone ? { hackerone: options.hackerone } : {}),
-      ...withVersionServer(versionServerFor(config, options.versionServerToken)),
-    };
-    const effects = new LocalEffectDispatcher(deferredEffectRunner(deps), logger);
-    const webhook: WebhookDeps = {
-      config,
-      store,
-      workflow,
-      effects,
-      clock,
-      logger,
-      auth: { secrets: secret.secrets, signingKeys: options.signingKeys ?? [] },
-    };
+    // Replies and notices run in this process, after the HTTP answer, with the composed deps.
+    let effects: LocalEffectDispatcher | undefined;
+    const composed = compose(
+      { config, auth: { secrets: secret.secrets, signingKeys: options.signingKeys ?? [] } },
+      {
+        store,
+        gitlab,
+        workflow,
+        clock,
+        logger,
+        ...(options.notifier ? { notifier: options.notifier } : {}),
+        ...(gitlabSetup ? { gitlabSetup } : {}),
+        ...(options.hackerone ? { hackerone: options.hackerone } : {}),
+        ...withVersionServer(versionServerFor(config, options.versionServerToken)),
+        effects: (composedDeps) => {
+          effects = new LocalEffectDispatcher(effectRunner(composedDeps), logger);
+          return effects;
+        },
+      },
+    );
+    deps = composed.runtime;
+    const webhook = composed.webhook;
+    const { playbook } = deps;
     server = await startHttpServer({
       webhook,
       host: options.host,
@@ -234,7 +232,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
         for (const view of workflow.list()) {
           if (view.status === 'running') await workflow.stop(view.releaseId, 'local mode stopping');
         }
-        await effects.idle();
+        await effects?.idle();
         writeClockPosition(dataDir, clock.now());
         // DynamoDB last: the executions above may still be writing while they stop.
         for (const cleanup of cleanups) await cleanup().catch(() => undefined);

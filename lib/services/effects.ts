@@ -1,20 +1,41 @@
+import { isoOf } from '../core/moments.js';
 import type { Effect } from '../core/types/release.js';
-import type { Logger } from './logger.js';
+import type { DeliverableEffect } from '../core/types/workflow.js';
+import type { Logger } from '../ports.js';
+import { startSetupComment } from './gitlab-setup/start-check.js';
+import { refreshLivingSection } from './living-description.js';
+import type { RuntimeDeps } from './types.js';
 
 /**
- * Effects that talk to people (GitLab replies, notifications) are slow and must not hold up
- * the webhook acknowledgement. Ingress hands them to a dispatcher: local mode runs them after
- * the response is sent; on AWS the actions function is invoked asynchronously.
+ * The one interpreter of the effects a committed change asks for: gates opened or failed and
+ * executions started or stopped through the workflow (signals), replies on GitLab, notices
+ * outside GitLab, the living description, the setup check. Called only after the commit landed,
+ * so an effect never runs for a change that was not stored.
+ *
+ * Ingress performs the signals at once and hands the deliverable effects (slow: they talk to
+ * people) to an `EffectDispatcher`, which brings them back here later ({@link deliverEach}).
  */
 
-/**
- * An effect handed over for later: a reply on an issue, a notification, the living description,
- * or the GitLab setup check `/secrel start` asks for (slow: several GitLab reads).
- */
-export type DeferredEffect = Extract<Effect, { type: 'reply' | 'notify' | 'describe' | 'check-setup' }>;
+/** An effect that signals the state machine; ingress performs it before answering. */
+export type SignalEffect = Exclude<Effect, DeliverableEffect>;
 
-/** True for effects ingress defers rather than performs inline. */
-export function isDeferred(effect: Effect): effect is DeferredEffect {
+/** What performing effects reads and calls. */
+export type EffectDeps = Pick<
+  RuntimeDeps,
+  'gitlab' | 'workflow' | 'notifier' | 'clock' | 'logger' | 'store' | 'playbook' | 'config' | 'gitlabSetup'
+>;
+
+/** Performs one deliverable effect (wired to GitLab and the notifier by a dispatcher). */
+export type EffectRunner = (releaseId: string, effect: DeliverableEffect) => Promise<void>;
+
+/** How delivering a list of effects ended: how many were performed and how many failed. */
+export interface DeliveryReport {
+  readonly delivered: number;
+  readonly failed: number;
+}
+
+/** True for effects ingress hands to a dispatcher rather than performs before answering. */
+export function isDeliverable(effect: Effect): effect is DeliverableEffect {
   return (
     effect.type === 'reply' ||
     effect.type === 'notify' ||
@@ -23,94 +44,111 @@ export function isDeferred(effect: Effect): effect is DeferredEffect {
   );
 }
 
-/** Takes deferred effects of a committed change. Must return quickly; it never performs them inline. */
-export interface EffectDispatcher {
-  dispatch(releaseId: string, effects: readonly DeferredEffect[]): Promise<void>;
+/** Performs one signal to the state machine. A gate opens with the declared `GateOutput`. */
+export async function signal(
+  deps: Pick<EffectDeps, 'workflow' | 'clock' | 'logger'>,
+  releaseId: string,
+  effect: SignalEffect,
+): Promise<void> {
+  switch (effect.type) {
+    case 'open-gate':
+      await deps.workflow.sendTaskSuccess(effect.token, {
+        gate: effect.gate,
+        openedAt: isoOf(deps.clock.now()),
+      });
+      return;
+    case 'fail-gate':
+      await deps.workflow.sendTaskFailure(effect.token, effect.error, effect.cause);
+      return;
+    case 'start-workflow':
+      await deps.workflow.start(effect.releaseId, { releaseId: effect.releaseId });
+      return;
+    case 'stop-workflow':
+      await deps.workflow.stop(effect.releaseId, effect.reason);
+      return;
+  }
+  deps.logger.warn('unknown effect skipped', { releaseId });
 }
 
-/** Performs one deferred effect (wired to GitLab and the notifier by local mode). */
-export type EffectRunner = (releaseId: string, effect: DeferredEffect) => Promise<void>;
+/** Performs one effect. */
+export async function performEffect(deps: EffectDeps, releaseId: string, effect: Effect): Promise<void> {
+  if (!isDeliverable(effect)) return signal(deps, releaseId, effect);
+  switch (effect.type) {
+    case 'reply':
+      await deps.gitlab.createIssueNote(effect.issue.projectId, effect.issue.iid, effect.body);
+      return;
+    case 'notify':
+      // Messages on effects are written free of confidential detail by the core.
+      await deps.notifier?.notify(effect.message);
+      return;
+    case 'describe':
+      await refreshLivingSection(deps, releaseId);
+      return;
+    case 'check-setup': {
+      if (!deps.gitlabSetup) {
+        deps.logger.warn('GitLab setup check skipped: no setup client', { releaseId });
+        return;
+      }
+      const body = await startSetupComment(deps.config, deps.gitlabSetup, effect.projectIds, () =>
+        deps.clock.now().toMillis(),
+      );
+      if (body !== undefined)
+        await deps.gitlab.createIssueNote(effect.issue.projectId, effect.issue.iid, body);
+      return;
+    }
+  }
+  deps.logger.warn('unknown effect skipped', { releaseId });
+}
 
-/** How long a queued description rewrite lets a burst of changes gather before it runs. */
-export const DESCRIBE_SETTLE_MS = 150;
+/** Performs effects in order; one failing does not keep the others from running, the first error is thrown. */
+export async function performEffects(
+  deps: EffectDeps,
+  releaseId: string,
+  effects: readonly Effect[],
+): Promise<void> {
+  let firstError: unknown;
+  for (const effect of effects) {
+    try {
+      await performEffect(deps, releaseId, effect);
+    } catch (err) {
+      deps.logger.error('effect failed', {
+        releaseId,
+        effect: effect.type,
+        error: err instanceof Error ? err.name : 'unknown',
+      });
+      firstError ??= err;
+    }
+  }
+  if (firstError !== undefined) throw firstError;
+}
+
+/** The runner a dispatcher's effects come back to: {@link performEffect} with these deps. */
+export function effectRunner(deps: EffectDeps): EffectRunner {
+  return (releaseId, effect) => performEffect(deps, releaseId, effect);
+}
 
 /**
- * Local mode's dispatcher: queues effects and runs them one by one on a later turn of the
- * event loop, after the HTTP response has gone out. A failing effect is logged and skipped.
+ * Delivers handed-over effects in order. A failing one is logged (kind and error name only) and
+ * skipped, never thrown: a retry of the whole list would post the replies that did succeed twice.
  */
-export class LocalEffectDispatcher implements EffectDispatcher {
-  readonly #run: EffectRunner;
-  readonly #logger: Logger;
-  readonly #queue: { releaseId: string; effect: DeferredEffect; at: number }[] = [];
-  #draining: Promise<void> | undefined;
-
-  constructor(run: EffectRunner, logger: Logger) {
-    this.#run = run;
-    this.#logger = logger;
-  }
-
-  async dispatch(releaseId: string, effects: readonly DeferredEffect[]): Promise<void> {
-    for (const effect of effects) {
-      // A rewrite already waiting reads the latest state when it runs: a burst needs only one.
-      if (
-        effect.type === 'describe' &&
-        this.#queue.some((q) => q.releaseId === releaseId && q.effect.type === 'describe')
-      )
-        continue;
-      this.#queue.push({ releaseId, effect, at: Date.now() });
-    }
-    if (this.#queue.length > 0 && !this.#draining) {
-      this.#draining = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.#drain());
-    }
-  }
-
-  /** Resolves once every queued effect has run; for shutdown and tests. */
-  async idle(): Promise<void> {
-    while (this.#draining) await this.#draining;
-  }
-
-  /**
-   * The next effect to run. A rewrite of the description runs once it has been queued for
-   * {@link DESCRIBE_SETTLE_MS}, staying queued meanwhile so the rest of a burst of changes joins
-   * it; replies and notices queued behind it go first rather than wait.
-   */
-  async #next(): Promise<{ releaseId: string; effect: DeferredEffect } | undefined> {
-    for (;;) {
-      const now = Date.now();
-      const ready = this.#queue.findIndex(
-        (q) => q.effect.type !== 'describe' || q.at + DESCRIBE_SETTLE_MS <= now,
-      );
-      if (ready >= 0) return this.#queue.splice(ready, 1)[0];
-      const first = this.#queue[0];
-      if (first === undefined) return undefined;
-      await new Promise((resolve) => setTimeout(resolve, first.at + DESCRIBE_SETTLE_MS - now));
-    }
-  }
-
-  async #drain(): Promise<void> {
+export async function deliverEach(
+  run: EffectRunner,
+  logger: Logger,
+  releaseId: string,
+  effects: readonly DeliverableEffect[],
+): Promise<DeliveryReport> {
+  let failed = 0;
+  for (const effect of effects) {
     try {
-      for (let next = await this.#next(); next; next = await this.#next()) {
-        try {
-          await this.#run(next.releaseId, next.effect);
-        } catch (err) {
-          this.#logger.error('deferred effect failed', {
-            releaseId: next.releaseId,
-            effect: next.effect.type,
-            error: err instanceof Error ? err.name : 'unknown',
-          });
-        }
-      }
-    } finally {
-      this.#draining = undefined;
+      await run(releaseId, effect);
+    } catch (err) {
+      failed += 1;
+      logger.error('deferred effect failed', {
+        releaseId,
+        effect: effect.type,
+        error: err instanceof Error ? err.name : 'unknown',
+      });
     }
   }
-}
-
-/** A dispatcher that records what it was given, for tests and the benchmark. */
-export class RecordingEffectDispatcher implements EffectDispatcher {
-  readonly dispatched: { releaseId: string; effect: DeferredEffect }[] = [];
-
-  async dispatch(releaseId: string, effects: readonly DeferredEffect[]): Promise<void> {
-    for (const effect of effects) this.dispatched.push({ releaseId, effect });
-  }
+  return { delivered: effects.length - failed, failed };
 }

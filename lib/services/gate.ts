@@ -1,8 +1,8 @@
 import { recordGateToken } from '../core/transitions.js';
 import type { GateRequest } from '../core/types/workflow.js';
-import { contextOf, transition } from './actions/release-state.js';
-import { toStepError } from './actions/step-errors.js';
-import type { RuntimeDeps } from './runtime-deps.js';
+import { contextOf, transition } from './steps/release-state.js';
+import { toStepError } from './steps/step-errors.js';
+import type { RuntimeDeps } from './types.js';
 
 /**
  * The gate function (DESIGN.md §6): the state machine hands over a task token and waits. The

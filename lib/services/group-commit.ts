@@ -5,17 +5,18 @@ import {
   DuplicateDeliveriesError,
   type ReleaseBatchCommit,
   type ReleaseStore,
-  RevisionConflictError,
 } from '../ports.js';
 import { applyOrStart, newRoutingKeys, releaseContext, releaseDeliveryKey } from './release-apply.js';
 import type { ReleaseStateCache } from './release-cache.js';
+import { ConflictRetry, type RevisionRetryOptions } from './release-writer.js';
 import type { IngressDeps } from './types.js';
 
 /**
  * Group commit per release. While a commit for a release is in flight, later deliveries for it
  * wait; when it ends, the waiting ones are applied in order in memory and written in ONE
  * transaction (state once, a record per delivery, each change's timeline). Every delivery still
- * gets its own answer. Across processes the revision condition decides, as for single commits.
+ * gets its own answer. Across processes the revision condition decides, as for single commits,
+ * and a lost race is retried on the release writer's {@link ConflictRetry}.
  */
 
 /** What one release made of a delivery. */
@@ -25,13 +26,9 @@ export type ReleaseOutcome =
   | { readonly kind: 'duplicate'; readonly releaseId: string };
 
 /** Options for {@link GroupCommitter}. */
-export interface GroupCommitOptions {
+export interface GroupCommitOptions extends RevisionRetryOptions {
   /** Most deliveries in one batch (default 32); DynamoDB's 100 items per transaction also bound it. */
   readonly maxDeliveries?: number;
-  /** How many times a batch is read, applied and committed before a revision conflict is final (default 10). */
-  readonly attempts?: number;
-  /** Upper bound of the first backoff after a conflict, ms; doubles per attempt up to 250 ms (default 10). */
-  readonly baseDelayMs?: number;
   /** Called with the routing keys a batch committed for a release. */
   readonly onRoutingKeys?: (releaseId: string, keys: readonly string[]) => void;
 }
@@ -66,7 +63,6 @@ interface Plan {
 const MAX_ITEMS = 100;
 // Well under DynamoDB's 4 MB per transaction; the state item itself is at most 400 KB.
 const MAX_TIMELINE_BYTES = 2_000_000;
-const MAX_DELAY_MS = 250;
 
 /** Applies deliveries in order to `base`, taking as many as fit in one transaction. */
 function planBatch(releaseId: string, base: ReleaseState | undefined, pending: readonly Submission[]): Plan {
@@ -149,8 +145,7 @@ function planBatch(releaseId: string, base: ReleaseState | undefined, pending: r
 export class GroupCommitter {
   private readonly queues = new Map<string, Submission[]>();
   private readonly maxDeliveries: number;
-  private readonly attempts: number;
-  private readonly baseDelayMs: number;
+  private readonly retry: ConflictRetry;
   private readonly onRoutingKeys: (releaseId: string, keys: readonly string[]) => void;
 
   constructor(
@@ -159,8 +154,7 @@ export class GroupCommitter {
     options: GroupCommitOptions = {},
   ) {
     this.maxDeliveries = Math.max(1, options.maxDeliveries ?? 32);
-    this.attempts = Math.max(1, options.attempts ?? 10);
-    this.baseDelayMs = options.baseDelayMs ?? 10;
+    this.retry = new ConflictRetry(options);
     this.onRoutingKeys = options.onRoutingKeys ?? (() => {});
   }
 
@@ -242,10 +236,8 @@ export class GroupCommitter {
             if (pending.length === 0) return [];
             if (refused.size > 0) continue;
           }
-          if (!(err instanceof RevisionConflictError) || attempt >= this.attempts) throw err;
           this.states.delete(releaseId);
-          const cap = Math.min(MAX_DELAY_MS, this.baseDelayMs * 2 ** (attempt - 1));
-          await new Promise((resolve) => setTimeout(resolve, Math.random() * cap));
+          await this.retry.backOff(err, attempt);
           attempt++;
           base = await this.store.get(releaseId);
           fresh = true;

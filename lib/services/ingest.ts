@@ -3,14 +3,13 @@ import { eventRoutingKeys } from '../core/routing.js';
 import type { GitLabEvent } from '../core/types/events.js';
 import type { Effect } from '../core/types/release.js';
 import { DuplicateDeliveryError, type ReleaseStore } from '../ports.js';
-import { type DeferredEffect, isDeferred } from './effects.js';
+import { isDeliverable, type SignalEffect, signal } from './effects.js';
 import { GroupCommitter } from './group-commit.js';
 import { releaseContext, releaseDeliveryKey } from './release-apply.js';
 import { ReleaseStateCache } from './release-cache.js';
+import { withDescribe } from './release-writer.js';
 import { RoutingCache } from './routing-cache.js';
 import type { IngestResult, IngressDeps } from './types.js';
-
-export { releaseContext, releaseDeliveryKey } from './release-apply.js';
 
 /**
  * Ingesting one parsed event: find the release(s) it belongs to, apply it with the core, commit
@@ -65,11 +64,11 @@ async function releasesOf(deps: IngressDeps, routes: RoutingCache, event: GitLab
 
 /** Carries out effects of a stored change: signals now, replies and notifications deferred. */
 async function carryOut(deps: IngressDeps, releaseId: string, effects: readonly Effect[]): Promise<void> {
-  const deferred: DeferredEffect[] = effects.filter(isDeferred);
+  const deliverable = effects.filter(isDeliverable);
   const signals = effects
-    .filter((effect) => !isDeferred(effect))
+    .filter((effect): effect is SignalEffect => !isDeliverable(effect))
     .map((effect) => signal(deps, releaseId, effect));
-  const results = await Promise.allSettled([...signals, deps.effects.dispatch(releaseId, deferred)]);
+  const results = await Promise.allSettled([...signals, deps.effects.dispatch(releaseId, deliverable)]);
   for (const result of results) {
     if (result.status === 'rejected') {
       // The change is stored; a lost signal is recovered when the gate re-arms at its timeout.
@@ -78,26 +77,6 @@ async function carryOut(deps: IngressDeps, releaseId: string, effects: readonly 
         error: result.reason instanceof Error ? result.reason.name : 'unknown',
       });
     }
-  }
-}
-
-/** A changed release also gets its living description rewritten (deferred, coalesced). */
-function withDescribe(changed: boolean, effects: readonly Effect[]): readonly Effect[] {
-  return changed ? [...effects, { type: 'describe' }] : effects;
-}
-
-function signal(deps: IngressDeps, releaseId: string, effect: Effect): Promise<void> {
-  switch (effect.type) {
-    case 'start-workflow':
-      return deps.workflow.start(effect.releaseId, { releaseId: effect.releaseId });
-    case 'open-gate':
-      return deps.workflow.sendTaskSuccess(effect.token, { releaseId, gate: effect.gate });
-    case 'fail-gate':
-      return deps.workflow.sendTaskFailure(effect.token, effect.error, effect.cause);
-    case 'stop-workflow':
-      return deps.workflow.stop(effect.releaseId, effect.reason);
-    default:
-      return Promise.resolve();
   }
 }
 

@@ -1,5 +1,5 @@
 import { livingSection, replaceLivingSection } from '../core/documents/living-section.js';
-import type { RuntimeDeps } from './runtime-deps.js';
+import type { RuntimeDeps } from './types.js';
 
 /**
  * Keeps secrel's section of the release issue description current (DESIGN.md §7). The section

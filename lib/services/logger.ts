@@ -1,18 +1,10 @@
+import type { LogFields, Logger } from '../ports.js';
+
 /**
  * A tiny structured logger. Callers pass only safe fields (ids, kinds, statuses, counts):
  * it has no way to print a body, and string fields are cut short so a stray payload cannot
  * spill into the log.
  */
-
-/** Values a log line may carry. */
-export type LogFields = Readonly<Record<string, string | number | boolean | undefined>>;
-
-/** Where secrel writes its operational log. */
-export interface Logger {
-  info(message: string, fields?: LogFields): void;
-  warn(message: string, fields?: LogFields): void;
-  error(message: string, fields?: LogFields): void;
-}
 
 /** Longest string field written; ids and reasons fit, a payload does not. */
 export const MAX_FIELD_LENGTH = 200;

@@ -1,5 +1,5 @@
-import { METRIC_NAMES, METRIC_NAMESPACE, type MetricName } from '../core/metric-names.js';
-import type { Notifier, Workflow } from '../ports.js';
+import type { MetricName } from '../core/metric-names.js';
+import type { MetricDimensions, Metrics, Notifier, Workflow } from '../ports.js';
 import type { WebhookResponse } from './types.js';
 
 /**
@@ -7,19 +7,6 @@ import type { WebhookResponse } from './types.js';
  * automated actions, notices and late tasks. On AWS the counts become CloudWatch metrics
  * (embedded metric format); local mode counts nothing.
  */
-
-export { METRIC_NAMES, METRIC_NAMESPACE, type MetricName };
-
-/** Dimensions of one count: low-cardinality names only (an outcome, a reason code, a step). */
-export type MetricDimensions = Readonly<Record<string, string>>;
-
-/** Where secrel's counts go. */
-export interface Metrics {
-  /** Adds `value` (1 by default) to `name` under `dimensions`. */
-  count(name: MetricName, value?: number, dimensions?: MetricDimensions): void;
-  /** Records the level `name` stands at now (graphed as its maximum per period). */
-  level(name: MetricName, value: number): void;
-}
 
 /** Counts nothing, for local mode and tests. */
 export const silentMetrics: Metrics = { count: () => {}, level: () => {} };

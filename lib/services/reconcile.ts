@@ -3,8 +3,8 @@ import type { ReleaseContext } from '../core/transitions.js';
 import type { PipelineEvent } from '../core/types/events.js';
 import type { ReleaseState, TaskPipeline } from '../core/types/release.js';
 import type { GitLabPipeline } from '../ports.js';
-import { transition } from './actions/release-state.js';
-import type { RuntimeDeps } from './runtime-deps.js';
+import { transition } from './steps/release-state.js';
+import type { RuntimeDeps } from './types.js';
 
 /**
  * Reconciliation (issue #10, DESIGN.md §6): when the machine wakes anyway (a reminder, an

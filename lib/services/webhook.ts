@@ -1,8 +1,8 @@
-import { authenticateWebhook, WebhookAuthError } from '../adapters/gitlab/webhook-auth.js';
-import { deliveryKey } from '../adapters/gitlab/webhook-delivery.js';
 import { EVENT_HEADERS, PayloadRejectedError, parseGitLabEvent } from '../core/events/index.js';
 import { ingestEvent } from './ingest.js';
 import type { WebhookDeps, WebhookRequest, WebhookResponse } from './types.js';
+import { authenticateWebhook, WebhookAuthError } from './webhook-auth.js';
+import { deliveryKey } from './webhook-delivery.js';
 
 /**
  * Webhook ingress (DESIGN.md §1, §5): verify, parse, one write, signal, answer. Shared by the

@@ -18,10 +18,10 @@ import {
 import { startDynamoLocal } from '../../lib/local/dynamo-local.js';
 import { startHttpServer } from '../../lib/local/http-server.js';
 import type { Workflow } from '../../lib/ports.js';
-import { RecordingEffectDispatcher } from '../../lib/services/effects.js';
-import { releaseDeliveryKey } from '../../lib/services/ingest.js';
 import { silentLogger } from '../../lib/services/logger.js';
+import { releaseDeliveryKey } from '../../lib/services/release-apply.js';
 import type { WebhookDeps } from '../../lib/services/types.js';
+import { RecordingEffectDispatcher } from '../services/support/recording-effect-dispatcher.js';
 import { record } from './results.js';
 import type { SectionResult } from './run.js';
 

@@ -9,13 +9,13 @@ import {
   DynamoReleaseStore,
   ensureReleaseTable,
 } from '../../lib/adapters/dynamo/index.js';
-import { signWebhook } from '../../lib/adapters/gitlab/webhook-auth.js';
 import type { SecrelConfig } from '../../lib/core/config.js';
 import { type LocalHttpServer, startHttpServer } from '../../lib/local/http-server.js';
 import type { Workflow } from '../../lib/ports.js';
-import { RecordingEffectDispatcher } from '../../lib/services/effects.js';
 import { silentLogger } from '../../lib/services/logger.js';
 import type { WebhookDeps } from '../../lib/services/types.js';
+import { signWebhook } from '../../lib/services/webhook-auth.js';
+import { RecordingEffectDispatcher } from '../services/support/recording-effect-dispatcher.js';
 import { snapshotTable } from '../support/table-snapshot.js';
 
 /**

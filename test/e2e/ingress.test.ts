@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withRevisionRetry } from '../../lib/adapters/dynamo/index.js';
 import { DEFAULT_PLAYBOOK } from '../../lib/core/default-playbook.js';
 import { recordStartedPipeline } from '../../lib/core/pipeline-provenance.js';
 import { recordGateToken, settle } from '../../lib/core/transitions.js';
+import { withRevisionRetry } from '../../lib/services/release-writer.js';
 import {
   FIXTURE_HEADERS,
   FIXTURE_NAMES,

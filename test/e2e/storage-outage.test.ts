@@ -12,9 +12,9 @@ import {
 } from '../../lib/adapters/dynamo/index.js';
 import { type DynamoLocal, startDynamoLocal } from '../../lib/local/dynamo-local.js';
 import { type LocalHttpServer, startHttpServer } from '../../lib/local/http-server.js';
-import { RecordingEffectDispatcher } from '../../lib/services/effects.js';
-import { releaseDeliveryKey } from '../../lib/services/ingest.js';
 import { silentLogger } from '../../lib/services/logger.js';
+import { releaseDeliveryKey } from '../../lib/services/release-apply.js';
+import { RecordingEffectDispatcher } from '../services/support/recording-effect-dispatcher.js';
 import { sendRaw } from '../support/raw-http.js';
 import {
   exampleConfig,

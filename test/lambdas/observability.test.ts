@@ -3,10 +3,10 @@ import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } fr
 import { createActionsHandler } from '../../lambdas/actions.js';
 import { createGateHandler } from '../../lambdas/gate.js';
 import { createObservability } from '../../lambdas/observability.js';
-import { withMetrics } from '../../lambdas/runtime-deps.js';
 import { createWebhookHandler } from '../../lambdas/webhook.js';
-import { deliveryKey } from '../../lib/adapters/gitlab/webhook-delivery.js';
+import { withMetrics } from '../../lib/services/compose.js';
 import { countingWorkflow } from '../../lib/services/metrics.js';
+import { deliveryKey } from '../../lib/services/webhook-delivery.js';
 import { gitlabHeaders, ingressDeps } from '../e2e/ingress-harness.js';
 import { loadFixtureText } from '../fixtures/gitlab/index.js';
 import { type ActionWorld, actionWorld } from '../services/support/action-world.js';

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runStep } from '../../lib/services/actions.js';
 import { registerGate } from '../../lib/services/gate.js';
+import { runStep } from '../../lib/services/steps/run-step.js';
 import { type ActionWorld, actionWorld, readyToPublish } from './support/action-world.js';
 
 let world: ActionWorld;

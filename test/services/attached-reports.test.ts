@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runStep } from '../../lib/services/actions.js';
+import { runStep } from '../../lib/services/steps/run-step.js';
 import { type ActionWorld, actionWorld, readyToPublish } from './support/action-world.js';
 
 /** Reports attached with `/secrel h1` are used by the disclosure follow-ups, beside config's defaults. */

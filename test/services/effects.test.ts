@@ -1,42 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { type DeferredEffect, isDeferred, LocalEffectDispatcher } from '../../lib/services/effects.js';
-import { type Logger, silentLogger } from '../../lib/services/logger.js';
+import type { DeliverableEffect } from '../../lib/core/types/workflow.js';
+import { isDeliverable } from '../../lib/services/effects.js';
 
-const reply = (body: string): DeferredEffect => ({ type: 'reply', issue: { projectId: 42, iid: 78 }, body });
+const reply = (body: string): DeliverableEffect => ({
+  type: 'reply',
+  issue: { projectId: 42, iid: 78 },
+  body,
+});
 
-describe('local effect dispatcher', () => {
-  it('runs replies only after the dispatching call has returned, in the order given', async () => {
-    const ran: string[] = [];
-    const dispatcher = new LocalEffectDispatcher(async (_id, effect) => {
-      ran.push(effect.type === 'reply' ? effect.body : effect.type);
-    }, silentLogger);
-    await dispatcher.dispatch('42-77', [reply('first'), reply('second')]);
-    // The acknowledgement goes out before any reply is attempted.
-    expect(ran).toEqual([]);
-    await dispatcher.idle();
-    expect(ran).toEqual(['first', 'second']);
-  });
-
-  it('keeps going after a failed effect and logs only its kind, never its text', async () => {
-    const lines: string[] = [];
-    const logger: Logger = { ...silentLogger, error: (m, f) => lines.push(JSON.stringify({ m, f })) };
-    const ran: string[] = [];
-    const dispatcher = new LocalEffectDispatcher(async (_id, effect) => {
-      if (effect.type === 'reply' && effect.body === 'confidential detail')
-        throw new Error('confidential detail');
-      ran.push('ok');
-    }, logger);
-    await dispatcher.dispatch('42-77', [reply('confidential detail'), reply('fine')]);
-    await dispatcher.idle();
-    expect(ran).toEqual(['ok']);
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).not.toContain('confidential');
-  });
-
+describe('effects ingress hands over', () => {
   it('defers replies and notifications, and nothing that signals the state machine', () => {
-    expect(isDeferred(reply('x'))).toBe(true);
-    expect(isDeferred({ type: 'notify', roles: ['security lead'], message: 'm' })).toBe(true);
-    expect(isDeferred({ type: 'open-gate', gate: 'publish', token: 't' })).toBe(false);
-    expect(isDeferred({ type: 'start-workflow', releaseId: '42-77' })).toBe(false);
+    expect(isDeliverable(reply('x'))).toBe(true);
+    expect(isDeliverable({ type: 'notify', roles: ['security lead'], message: 'm' })).toBe(true);
+    expect(isDeliverable({ type: 'open-gate', gate: 'publish', token: 't' })).toBe(false);
+    expect(isDeliverable({ type: 'start-workflow', releaseId: '42-77' })).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MergeRequestState } from '../../lib/core/types/release.js';
-import { runStep } from '../../lib/services/actions.js';
+import { runStep } from '../../lib/services/steps/run-step.js';
 import { type ActionWorld, actionWorld } from './support/action-world.js';
 
 /**

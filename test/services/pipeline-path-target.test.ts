@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseGitLabEvent } from '../../lib/core/events/index.js';
 import { apply } from '../../lib/core/release/apply.js';
-import { runStep } from '../../lib/services/actions.js';
+import { runStep } from '../../lib/services/steps/run-step.js';
 import { type ActionWorld, actionWorld } from './support/action-world.js';
 
 /**

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runStep } from '../../lib/services/actions.js';
 import { registerGate } from '../../lib/services/gate.js';
 import { reconcileRelease } from '../../lib/services/reconcile.js';
+import { runStep } from '../../lib/services/steps/run-step.js';
 import { type ActionWorld, actionWorld } from './support/action-world.js';
 
 /**

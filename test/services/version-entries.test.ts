@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runStep } from '../../lib/services/actions.js';
+import { runStep } from '../../lib/services/steps/run-step.js';
 import { type ActionWorld, actionWorld, readyToPublish } from './support/action-world.js';
 
 /** Version entries carry the full patch version once a tag or GitLab release proved it. */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Logger } from '../../lib/services/logger.js';
+import type { Logger } from '../../lib/ports.js';
+
 import { handleWebhook } from '../../lib/services/webhook.js';
 import { gitlabHeaders, ingressDeps, SECRET } from '../e2e/ingress-harness.js';
 import { loadFixtureText } from '../fixtures/gitlab/index.js';

@@ -2,6 +2,5 @@
 export { createDocumentClient, createDynamoClient, type DynamoClientOptions } from './client.js';
 export { type EnsureTableOptions, ensureReleaseTable } from './create-table.js';
 export { CommitTooLargeError, InvalidRevisionError, UnclaimedActionError } from './errors.js';
-export { type ReleaseChange, type RevisionRetryOptions, withRevisionRetry } from './revision-retry.js';
 export { DynamoReleaseStore, type DynamoReleaseStoreOptions } from './store.js';
 export { TABLE_LAYOUT } from './table-layout.js';

@@ -12,8 +12,8 @@ import { computeSchedule, parseDayOne, toIsoMinutes } from '../../core/schedule.
 import { expandTasks, type TaskInstance } from '../../core/tasks.js';
 import type { PhaseId, Role } from '../../core/types/playbook.js';
 import type { ActionRecord, ReleaseState, TimelineEntry } from '../../core/types/release.js';
-import type { Notifier } from '../../ports.js';
-import { type Logger, silentLogger } from '../../services/logger.js';
+import type { Logger, Notifier } from '../../ports.js';
+import { silentLogger } from '../../services/logger.js';
 import { buildReleaseView } from '../dashboard/release-view.js';
 import { type FakeGitLab, type PipelinePolicy, startFakeGitLab } from '../fakes/fake-gitlab.js';
 import { type FakeHackerOne, startFakeHackerOne } from '../fakes/fake-hackerone.js';

@@ -1,7 +1,7 @@
 import type { SecrelConfig } from '../../core/config.js';
 import { REPLY_PREFIX } from '../../core/release/command-reply.js';
+import type { GitLabSetupApi } from '../../ports.js';
 import { checkGitLabSetup } from './check.js';
-import type { GitLabSetupApi } from './port.js';
 
 /**
  * The comment `/secrel start` posts after its reply when the GitLab setup checks find a problem:

@@ -6,7 +6,6 @@ import {
   InvalidRevisionError,
   UnclaimedActionError,
 } from '../../../lib/adapters/dynamo/errors.js';
-import { withRevisionRetry } from '../../../lib/adapters/dynamo/revision-retry.js';
 import {
   DELIVERY_TTL_SECONDS,
   deliveryKey,
@@ -14,6 +13,7 @@ import {
 } from '../../../lib/adapters/dynamo/table-layout.js';
 import type { ReleaseState } from '../../../lib/core/types/release.js';
 import { DuplicateDeliveryError, RevisionConflictError } from '../../../lib/ports.js';
+import { withRevisionRetry } from '../../../lib/services/release-writer.js';
 import {
   entry,
   makeTestStore,

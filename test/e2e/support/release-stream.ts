@@ -1,10 +1,10 @@
 import type { DateTime } from 'luxon';
-import { withRevisionRetry } from '../../../lib/adapters/dynamo/index.js';
 import { DEFAULT_PLAYBOOK } from '../../../lib/core/default-playbook.js';
 import { recordStartedPipeline } from '../../../lib/core/pipeline-provenance.js';
 import { settle } from '../../../lib/core/transitions.js';
 import type { ReleaseState } from '../../../lib/core/types/release.js';
 import type { ReleaseStore } from '../../../lib/ports.js';
+import { withRevisionRetry } from '../../../lib/services/release-writer.js';
 import { loadFixture } from '../../fixtures/gitlab/index.js';
 
 /**

@@ -9,7 +9,7 @@ import { type FakeGitLab, startFakeGitLab } from '../../../lib/local/fakes/fake-
 import type { FakeProject } from '../../../lib/local/fakes/fake-gitlab-state.js';
 import type { FakeGitLabSetupOptions } from '../../../lib/local/fakes/gitlab-setup-routes.js';
 import { type LocalRuntime, startLocalRuntime } from '../../../lib/local/runtime.js';
-import type { GitLabSetupApi } from '../../../lib/services/gitlab-setup/index.js';
+import type { GitLabSetupApi } from '../../../lib/ports.js';
 
 /**
  * A GitLab side to connect: the fake GitLab over HTTP (reached through gitbeaker) and a running

@@ -8,7 +8,7 @@ import type { FakeProject } from '../../../lib/local/fakes/fake-gitlab-state.js'
 import { type FakeGitLab, startFakeGitLab } from '../../../lib/local/fakes/index.js';
 import type { HackerOne, VersionServer, Workflow } from '../../../lib/ports.js';
 import { silentLogger } from '../../../lib/services/logger.js';
-import type { RuntimeDeps } from '../../../lib/services/runtime-deps.js';
+import type { RuntimeDeps } from '../../../lib/services/types.js';
 import { makeTestStore } from '../../adapters/dynamo/helpers.js';
 
 /** The state machine's side of the gate protocol, as the services see it: what they sent. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { deliveryKey } from '../../../lib/adapters/gitlab/webhook-delivery.js';
+import { deliveryKey } from '../../lib/services/webhook-delivery.js';
 
 const BODY = '{"object_kind":"merge_request"}';
 

@@ -4,7 +4,7 @@ import type { Signal } from '../../core/types/playbook.js';
 import type { ReleaseState } from '../../core/types/release.js';
 import type { GateId } from '../../core/types/workflow.js';
 import { toStepTimestamp } from '../../core/workflow-steps.js';
-import type { RuntimeDeps } from '../runtime-deps.js';
+import type { RuntimeDeps } from '../types.js';
 import { once } from './once.js';
 
 /**

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ACTIONS_NEEDS } from '../../lambdas/actions.js';
-import { gitlabWithoutToken, runtimeDepsFromEnv } from '../../lambdas/runtime-deps.js';
+import { gitlabWithoutToken, runtimeDepsFromEnv } from '../../lambdas/aws-runtime.js';
 import { startFakeSlack } from '../../lib/local/fakes/fake-slack.js';
 import { silentLogger } from '../../lib/services/logger.js';
 import { exampleConfig } from '../e2e/ingress-harness.js';

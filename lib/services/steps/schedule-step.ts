@@ -6,7 +6,7 @@ import type {
   ScheduleResponse,
 } from '../../core/types/workflow.js';
 import { deadlinesFor, scheduleKey, toStepTimestamp } from '../../core/workflow-steps.js';
-import type { RuntimeDeps } from '../runtime-deps.js';
+import type { RuntimeDeps } from '../types.js';
 import { loadRelease, requireSchedule, scheduleOf } from './release-state.js';
 import { gateCutoff } from './timing.js';
 

@@ -3,7 +3,7 @@ import { parseTaskKey } from '../../core/tasks.js';
 import { recordActionFailure } from '../../core/transitions.js';
 import type { GateId, GateTiming } from '../../core/types/workflow.js';
 import { untilCutoff } from '../../core/workflow-steps.js';
-import type { RuntimeDeps } from '../runtime-deps.js';
+import type { RuntimeDeps } from '../types.js';
 import { once } from './once.js';
 import { conversationIssue } from './owners.js';
 import { contextOf, loadRelease, scheduleOf, transition } from './release-state.js';

@@ -1,12 +1,11 @@
-import { withRevisionRetry } from '../../adapters/dynamo/revision-retry.js';
-import { releaseRoutingKeys } from '../../core/routing.js';
 import { computeSchedule, parseDayOne } from '../../core/schedule.js';
 import type { TransitionContext } from '../../core/transitions.js';
 import type { Applied, ReleaseState } from '../../core/types/release.js';
 import type { Schedule } from '../../core/types/release-schedule.js';
 import { ActionFailedError } from '../../core/workflow-steps.js';
-import type { RuntimeDeps } from '../runtime-deps.js';
-import { performEffects } from './perform-effects.js';
+import { performEffects } from '../effects.js';
+import { ReleaseWriter } from '../release-writer.js';
+import type { RuntimeDeps } from '../types.js';
 
 /** Reading and changing the stored release from the step handlers. */
 
@@ -26,37 +25,23 @@ export function contextOf(deps: Pick<RuntimeDeps, 'playbook' | 'clock'>): Transi
 }
 
 /**
- * Applies a core transition to the stored release (again from a fresh read when another writer
- * got there first), then performs the effects of what was committed. Returns the state after it.
+ * Applies a core transition to the stored release through the {@link ReleaseWriter}, then
+ * performs the effects of what was committed. Returns the state after it.
  */
 export async function transition(
   deps: RuntimeDeps,
   releaseId: string,
   change: (state: ReleaseState) => Applied,
 ): Promise<ReleaseState> {
-  let latest: ReleaseState | undefined;
-  const committed = await withRevisionRetry(deps.store, releaseId, (state) => {
-    if (!state) throw new ActionFailedError(`no release ${releaseId}`);
-    const applied = change(state);
-    latest = applied.state;
-    if (!applied.changed) return undefined;
-    // An action that creates an issue (release, mitigation) must make it findable by ingress,
-    // or commands and events on that issue would match no release.
-    const known = new Set(releaseRoutingKeys(state, deps.config));
-    const wanted = releaseRoutingKeys(applied.state, deps.config);
-    const routingKeys = wanted.filter((key) => !known.has(key));
-    // A completed release gives up its project keys: project events stop reaching it at all.
-    const droppedRoutingKeys = [...known].filter((key) => !wanted.includes(key));
-    return {
-      state: applied.state,
-      timeline: applied.timeline,
-      effects: applied.effects,
-      routingKeys,
-      droppedRoutingKeys,
-    };
-  });
-  // Every committed change also brings the release issue's living section up to date.
-  if (committed) await performEffects(deps, releaseId, [...committed.effects, { type: 'describe' }]);
+  const latest = await new ReleaseWriter(deps.store).apply(
+    releaseId,
+    (state) => {
+      if (!state) throw new ActionFailedError(`no release ${releaseId}`);
+      return change(state);
+    },
+    deps.config,
+    (id, effects) => performEffects(deps, id, effects),
+  );
   if (!latest) throw new ActionFailedError(`no release ${releaseId}`);
   return latest;
 }

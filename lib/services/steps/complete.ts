@@ -1,6 +1,6 @@
 import { setStatus } from '../../core/transitions.js';
 import type { StepAck } from '../../core/types/workflow.js';
-import type { RuntimeDeps } from '../runtime-deps.js';
+import type { RuntimeDeps } from '../types.js';
 import { contextOf, transition } from './release-state.js';
 
 /**

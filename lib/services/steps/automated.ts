@@ -1,6 +1,6 @@
 import { evaluateGate } from '../../core/gates.js';
 import { handToOwners } from '../../core/manual-steps.js';
-import { recordStartedPipeline, type StartedPipeline } from '../../core/pipeline-provenance.js';
+import { pipelineRef, recordStartedPipeline, type StartedPipeline } from '../../core/pipeline-provenance.js';
 import { replyTarget } from '../../core/release/command-reply.js';
 import { windowOf } from '../../core/schedule.js';
 import { taskKey } from '../../core/tasks.js';
@@ -16,7 +16,7 @@ import type { ActionKind, Task } from '../../core/types/playbook.js';
 import type { ReleaseState } from '../../core/types/release.js';
 import type { ActionResponse } from '../../core/types/workflow.js';
 import { ActionFailedError, timeoutSeconds } from '../../core/workflow-steps.js';
-import type { RuntimeDeps } from '../runtime-deps.js';
+import type { RuntimeDeps } from '../types.js';
 import { type ActionEffect, type ActionPerformer, projectIdOf } from './context.js';
 import {
   addVersionEntry,
@@ -32,7 +32,7 @@ import {
   openLessonsLearned,
 } from './issues.js';
 import { once } from './once.js';
-import { isPipelineAction, pipelineRef, startPipeline } from './pipelines.js';
+import { isPipelineAction, startPipeline } from './pipelines.js';
 import { contextOf, loadRelease, scheduleOf, transition } from './release-state.js';
 import { gateCutoff } from './timing.js';
 

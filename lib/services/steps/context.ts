@@ -2,7 +2,7 @@ import type { AutomatedResult } from '../../core/transitions.js';
 import type { ActionKind } from '../../core/types/playbook.js';
 import type { ReleaseState } from '../../core/types/release.js';
 import type { ActionOutcome } from '../../core/types/workflow.js';
-import type { RuntimeDeps } from '../runtime-deps.js';
+import type { RuntimeDeps } from '../types.js';
 import type { Parts } from './once.js';
 
 /** What one automated action works with, and what it reports back. */

@@ -23,7 +23,7 @@ import {
   untilCutoff,
 } from '../../core/workflow-steps.js';
 import { reconcileRelease } from '../reconcile.js';
-import type { RuntimeDeps } from '../runtime-deps.js';
+import type { RuntimeDeps } from '../types.js';
 import { nudgeUnreadyMergeRequests } from './mr-readiness.js';
 import { once, type Parts } from './once.js';
 import { conversationIssue, gateLabel, leftOpenBefore, outstanding, owned, phaseTasks } from './owners.js';

@@ -17,8 +17,6 @@ export function isPipelineAction(action: ActionKind): action is PipelineAction {
   return PIPELINE_ACTIONS.includes(action);
 }
 
-export { pipelineRef } from '../../core/pipeline-provenance.js';
-
 /** The CI variables of a pipeline secrel starts: the target's own, then secrel's (which win). */
 export function pipelineVariables(
   own: Readonly<Record<string, string>>,

@@ -6,7 +6,7 @@ import {
   tokenMatches,
   verifySignature,
   WebhookAuthError,
-} from '../../../lib/adapters/gitlab/webhook-auth.js';
+} from '../../lib/services/webhook-auth.js';
 
 const KEY = `whsec_${randomBytes(32).toString('base64')}`;
 const OTHER_KEY = `whsec_${randomBytes(32).toString('base64')}`;
@@ -133,7 +133,7 @@ describe('Standard Webhooks signature', () => {
 
   it('matches the signature the project fake GitLab computes', async () => {
     // The fake GitLab signs the way GitLab does; both sides must agree byte for byte.
-    const fake = await import('../../../lib/local/fakes/webhook-sender.js');
+    const fake = await import('../../lib/local/fakes/webhook-sender.js');
     const id = 'msg_1';
     expect(fake.signWebhook(KEY, id, NOW, BODY)).toBe(signWebhook(KEY, id, String(NOW), BODY));
   });

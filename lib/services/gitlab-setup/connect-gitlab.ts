@@ -1,7 +1,8 @@
 import type { SecrelConfig } from '../../core/config.js';
 import { type SetupProblem, setupError } from '../../core/setup/index.js';
+import type { GitLabSetupApi, HookWithSecret, TestTrigger } from '../../ports.js';
 import { checkGitLabSetup } from './check.js';
-import type { GitLabSetupApi, HookWithSecret, TestTrigger } from './port.js';
+
 import type { HookReport, ProjectReport, SetupReport, TestReport } from './report.js';
 
 /** Options of {@link connectGitLab}. */

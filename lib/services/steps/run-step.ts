@@ -1,11 +1,11 @@
-import type { ActionRequest, StepResponses } from '../core/types/workflow.js';
-import { runAction } from './actions/automated.js';
-import { completeRelease } from './actions/complete.js';
-import { askOwners, escalate, publishFailed, remind, tellOwners } from './actions/notices.js';
-import { stepFailed } from './actions/recovery.js';
-import { readDeadlines, readSchedule } from './actions/schedule.js';
-import { isStepError, toStepError } from './actions/step-errors.js';
-import type { RuntimeDeps } from './runtime-deps.js';
+import type { ActionRequest, StepResponses } from '../../core/types/workflow.js';
+import type { RuntimeDeps } from '../types.js';
+import { runAction } from './automated.js';
+import { completeRelease } from './complete.js';
+import { askOwners, escalate, publishFailed, remind, tellOwners } from './notices.js';
+import { stepFailed } from './recovery.js';
+import { readDeadlines, readSchedule } from './schedule-step.js';
+import { isStepError, toStepError } from './step-errors.js';
 
 /**
  * The actions function (DESIGN.md §1): one step of the state machine's protocol

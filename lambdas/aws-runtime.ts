@@ -7,13 +7,13 @@ import { createNotifier, isSlackWebhookUrl } from '../lib/adapters/notify/index.
 import { readLambdaSecret } from '../lib/adapters/secrets/index.js';
 import { StepFunctionsWorkflow } from '../lib/adapters/sfn/workflow.js';
 import { HttpVersionServer } from '../lib/adapters/version-server/client.js';
-import { SECRET_ARN_VARIABLES } from '../lib/core/function-env.js';
+import { type FunctionName, parseFunctionEnv, SECRET_ARN_VARIABLES } from '../lib/core/function-env.js';
 import { ActionFailedError } from '../lib/core/workflow-steps.js';
-import type { GitLabApi } from '../lib/ports.js';
-import type { GitLabSetupApi } from '../lib/services/gitlab-setup/port.js';
-import type { Logger } from '../lib/services/logger.js';
-import { countingNotifier, countingWorkflow, type Metrics } from '../lib/services/metrics.js';
-import { playbookOf, type RuntimeDeps } from '../lib/services/runtime-deps.js';
+import type { EffectDispatcher, GitLabApi, GitLabSetupApi, Logger, Metrics } from '../lib/ports.js';
+
+import { type Adapters, compose, type Settings } from '../lib/services/compose.js';
+import type { RuntimeDeps } from '../lib/services/types.js';
+import type { Observability } from './observability.js';
 
 /**
  * What a function calls besides the table and the state machine. The gate function only stores
@@ -29,6 +29,11 @@ export interface RuntimeNeeds {
   readonly gitlab: ((host: string, token: string) => GitLabApi) | false;
   /** Builds the GitLab reads `/secrel start`'s setup check makes; absent: the check is skipped. */
   readonly gitlabSetup?: (host: string, token: string) => GitLabSetupApi;
+  /**
+   * Builds ingress's effect dispatcher (the webhook function only); a factory so the other
+   * functions' bundles leave the Lambda client out.
+   */
+  readonly effects?: (env: Env) => EffectDispatcher;
 }
 
 /**
@@ -53,22 +58,32 @@ export function gitlabWithoutToken(functionName: string): GitLabApi {
   };
 }
 
+/** A function's settings and adapters, read from its environment: what it passes to `compose`. */
+export interface AwsParts {
+  readonly settings: Settings;
+  readonly adapters: Adapters;
+}
+
 /**
- * Builds the actions and gate functions' dependencies from the environment set by `lib/infra`:
- * `TABLE_NAME`, `STATE_MACHINE_ARN` (both answer gate task tokens), `SECREL_CONFIG_JSON`, and
- * secrets by ARN (the GitLab token when `needs.gitlab`, optionally the version server and HackerOne
- * tokens, with `HACKERONE_API_IDENTIFIER`, and the Slack webhook URL). Built once per cold start.
+ * Reads a function's settings and builds its AWS adapters from the environment set by
+ * `lib/infra`: `TABLE_NAME`, `STATE_MACHINE_ARN` (every function answers or starts executions),
+ * `SECREL_CONFIG_JSON`, and secrets by ARN (the webhook's secrets, the GitLab token when
+ * `needs.gitlab`, optionally the version server and HackerOne tokens, with
+ * `HACKERONE_API_IDENTIFIER`, and the Slack webhook URL). `given` replaces adapters (tests).
+ * Built once per cold start.
  */
-export async function runtimeDepsFromEnv(
+export async function awsParts(
   env: Env,
   logger: Logger,
   needs: RuntimeNeeds,
-): Promise<RuntimeDeps> {
+  given: Partial<Adapters> = {},
+): Promise<AwsParts> {
   const { config, secrets } = await loadAwsSettings(env, readLambdaSecret);
   const tableName = env.TABLE_NAME;
   if (!tableName) throw new Error('TABLE_NAME is not set');
-  if (!env.STATE_MACHINE_ARN) throw new Error('STATE_MACHINE_ARN is not set');
+  if (!given.workflow && !env.STATE_MACHINE_ARN) throw new Error('STATE_MACHINE_ARN is not set');
   if (needs.gitlab && !secrets.gitlabToken) throw new Error('no GitLab token: set GITLAB_TOKEN_SECRET_ARN');
+  const effects = given.effects ?? (needs.effects ? dispatcherOf(needs.effects(env)) : undefined);
   const optionalSecret = async (arnName: string): Promise<string | undefined> => {
     const arn = env[arnName];
     return arn ? (await readLambdaSecret(arn)).trim() : undefined;
@@ -90,18 +105,15 @@ export async function runtimeDepsFromEnv(
       identifier: hackeroneIdentifier !== undefined,
     });
   }
-  return {
-    config,
-    playbook: playbookOf(config),
+  const adapters: Adapters = {
     store: new DynamoReleaseStore({ client: createDocumentClient(), tableName }),
     gitlab:
       needs.gitlab && secrets.gitlabToken
         ? needs.gitlab(config.gitlab.url, secrets.gitlabToken)
         : gitlabWithoutToken('gate'),
-    workflow: new StepFunctionsWorkflow({
-      stateMachineArn: env.STATE_MACHINE_ARN,
-      client: new SFNClient({}),
-    }),
+    workflow:
+      given.workflow ??
+      new StepFunctionsWorkflow({ stateMachineArn: env.STATE_MACHINE_ARN ?? '', client: new SFNClient({}) }),
     clock: { now: () => DateTime.utc() },
     logger,
     ...(needs.gitlabSetup && secrets.gitlabToken
@@ -123,7 +135,29 @@ export async function runtimeDepsFromEnv(
           }),
         }
       : {}),
+    ...(effects ? { effects } : {}),
+    ...(given.metrics ? { metrics: given.metrics } : {}),
   };
+  return {
+    settings: { config, auth: { secrets: secrets.webhookSecrets, signingKeys: secrets.signingKeys } },
+    adapters,
+  };
+}
+
+/** The same dispatcher for whatever deps: on AWS the effects are performed in another function. */
+function dispatcherOf(dispatcher: EffectDispatcher): Adapters['effects'] {
+  return () => dispatcher;
+}
+
+/** The actions and gate functions' dependencies: {@link awsParts} composed. */
+export async function runtimeDepsFromEnv(
+  env: Env,
+  logger: Logger,
+  needs: RuntimeNeeds,
+  metrics?: Metrics,
+): Promise<RuntimeDeps> {
+  const { settings, adapters } = await awsParts(env, logger, needs, metrics ? { metrics } : {});
+  return compose(settings, adapters).runtime;
 }
 
 /** Caches the dependencies per container; a failed build is not cached, so the next call tries again. */
@@ -138,12 +172,21 @@ export function lazyDeps(build: () => Promise<RuntimeDeps>): () => Promise<Runti
   };
 }
 
-/** The dependencies with their workflow and notifier counted, and `metrics` for the steps that count. */
-export function withMetrics(deps: RuntimeDeps, metrics: Metrics): RuntimeDeps {
-  return {
-    ...deps,
-    workflow: countingWorkflow(deps.workflow, metrics),
-    ...(deps.notifier ? { notifier: countingNotifier(deps.notifier, metrics) } : {}),
-    metrics,
-  };
+/**
+ * A deployed step function's dependencies: read from its environment at the first call,
+ * logged and counted through its observability, cached per container.
+ */
+export function deployedDeps(
+  name: Exclude<FunctionName, 'webhook'>,
+  needs: RuntimeNeeds,
+  observability: Pick<Observability, 'logger' | 'metrics'>,
+): () => Promise<RuntimeDeps> {
+  return lazyDeps(() =>
+    runtimeDepsFromEnv(
+      parseFunctionEnv(name, process.env),
+      observability.logger,
+      needs,
+      observability.metrics,
+    ),
+  );
 }

@@ -1,7 +1,7 @@
 import { isoOf } from '../../core/moments.js';
 import type { ActionRecord } from '../../core/types/release.js';
 import { ActionTransientError } from '../../core/workflow-steps.js';
-import type { RuntimeDeps } from '../runtime-deps.js';
+import type { RuntimeDeps } from '../types.js';
 import { judgeFailure, toStepError } from './step-errors.js';
 
 /**
