@@ -8,7 +8,7 @@ import { createDocumentClient, DynamoReleaseStore } from '../lib/adapters/dynamo
 import { deliveryKey } from '../lib/adapters/gitlab/webhook-delivery.js';
 import { AsyncInvokeEffectDispatcher } from '../lib/adapters/lambda/index.js';
 import { readLambdaSecret } from '../lib/adapters/secrets/index.js';
-import { StepFunctionsWorkflow } from '../lib/adapters/sfn/workflow.js';
+import { StepFunctionsWorkflow } from '../lib/adapters/sfn/step-functions-workflow.js';
 import { parseFunctionEnv } from '../lib/core/function-env.js';
 import type { EffectDispatcher } from '../lib/services/effects.js';
 import { createLogger } from '../lib/services/logger.js';

@@ -6,7 +6,7 @@ import type { FunctionEnv } from '../core/function-env.js';
 import { SecrelFunction } from './lambda-function.js';
 import type { ReleaseSecrets } from './secrets.js';
 import type { SecretKind } from './settings.js';
-import type { ReleaseTable } from './table.js';
+import type { ReleaseTable } from './release-table.js';
 
 /**
  * Secrets the actions function reads: it is the one that calls GitLab (including ingress's replies),
