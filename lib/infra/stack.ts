@@ -8,10 +8,10 @@ import { Ingress } from './ingress.js';
 import { stateMachineName } from './naming.js';
 import { OperationsDashboard } from './operations-dashboard.js';
 import { ReleaseRedrive } from './redrive.js';
+import { ReleaseWorkflow } from './release-state-machine.js';
+import { ReleaseTable } from './release-table.js';
 import { ReleaseSecrets } from './secrets.js';
 import type { InfraSettings, SecretKind } from './settings.js';
-import { ReleaseTable } from './release-table.js';
-import { ReleaseWorkflow } from './release-state-machine.js';
 
 /** Props of {@link SecrelStack}. */
 export interface SecrelStackProps extends StackProps {
