@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { GitLabClient } from '../../../lib/adapters/gitlab/client.js';
+import { describe, expect, it } from 'vitest';
+import type { GitLabClient } from '../../../lib/adapters/gitlab/client.js';
 import { GitLabApiError } from '../../../lib/adapters/gitlab/errors.js';
-import { type FakeGitLab, startFakeGitLab } from '../../../lib/local/fakes/fake-gitlab.js';
+import type { FakeGitLab } from '../../../lib/local/fakes/fake-gitlab.js';
+import { withFakeGitLab } from '../../support/fake-gitlab-client.js';
 
 /** Reading a pipeline back through gitbeaker, against the fake GitLab over HTTP (reconciliation). */
 
@@ -10,14 +11,10 @@ const PROJECT = { id: 7, path: 'security/product', defaultBranch: 'main' };
 let gitlab: FakeGitLab;
 let client: GitLabClient;
 
-beforeAll(async () => {
-  gitlab = await startFakeGitLab({ projects: [PROJECT] });
-});
-afterAll(() => gitlab.close());
-beforeEach(() => {
-  gitlab.reset();
+withFakeGitLab({ projects: [PROJECT] }, (fake, fresh) => {
+  gitlab = fake;
+  client = fresh;
   gitlab.setWebhook('http://127.0.0.1:1/webhooks/gitlab');
-  client = new GitLabClient({ host: gitlab.url, token: gitlab.token });
 });
 
 describe('GitLabClient.getPipeline', () => {

@@ -4,6 +4,7 @@ import { createNotifier } from '../../../lib/adapters/notify/index.js';
 import { NoopNotifier } from '../../../lib/adapters/notify/noop.js';
 import { SlackNotifier } from '../../../lib/adapters/notify/slack.js';
 import { type FakeSlack, startFakeSlack } from '../../../lib/local/fakes/fake-slack.js';
+import { failure } from '../../support/failure.js';
 
 let slack: FakeSlack;
 
@@ -12,15 +13,6 @@ beforeAll(async () => {
 });
 afterAll(() => slack.close());
 beforeEach(() => slack.reset());
-
-async function failure(run: () => Promise<unknown>): Promise<NotifyError> {
-  const error = await run().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(NotifyError);
-  return error as NotifyError;
-}
 
 describe('SlackNotifier against the fake Slack', () => {
   it('posts the notification as text to the incoming webhook', async () => {
@@ -40,7 +32,9 @@ describe('SlackNotifier against the fake Slack', () => {
   it('marks Slack rate limiting transient', async () => {
     slack.failNext(1, 429);
 
-    const error = await failure(() => new SlackNotifier({ webhookUrl: slack.webhookUrl }).notify('hello'));
+    const error = await failure(NotifyError, () =>
+      new SlackNotifier({ webhookUrl: slack.webhookUrl }).notify('hello'),
+    );
 
     expect(error).toMatchObject({ status: 429, transient: true });
   });
@@ -48,7 +42,7 @@ describe('SlackNotifier against the fake Slack', () => {
   it('marks a removed webhook (404) permanent without repeating its secret URL', async () => {
     const url = slack.webhookUrl.replace('/services/', '/gone/');
 
-    const error = await failure(() => new SlackNotifier({ webhookUrl: url }).notify('hello'));
+    const error = await failure(NotifyError, () => new SlackNotifier({ webhookUrl: url }).notify('hello'));
 
     expect(error).toMatchObject({ status: 404, transient: false });
     expect(error.message).not.toContain('/gone/');

@@ -5,6 +5,7 @@ import {
   type FakeVersionServer,
   startFakeVersionServer,
 } from '../../../lib/local/fakes/fake-version-server.js';
+import { failure } from '../../support/failure.js';
 
 const entry = { version: '17.5.1', security: true, releasedAt: '2025-03-07T23:00:00Z' };
 
@@ -19,15 +20,6 @@ beforeEach(() => {
   server.reset();
   client = new HttpVersionServer({ baseUrl: `${server.url}/`, token: server.token });
 });
-
-async function failure(run: () => Promise<unknown>): Promise<VersionServerError> {
-  const error = await run().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(VersionServerError);
-  return error as VersionServerError;
-}
 
 describe('HttpVersionServer against the fake version server', () => {
   it('adds a security version entry with a bearer token', async () => {
@@ -55,7 +47,7 @@ describe('HttpVersionServer against the fake version server', () => {
   it('marks a 503 transient and succeeds once the server is back', async () => {
     server.failNext(1);
 
-    const error = await failure(() => client.addVersion(entry));
+    const error = await failure(VersionServerError, () => client.addVersion(entry));
     await client.addVersion(entry);
 
     expect(error).toMatchObject({ status: 503, transient: true });
@@ -65,7 +57,7 @@ describe('HttpVersionServer against the fake version server', () => {
   it('marks a 422 permanent', async () => {
     server.failPermanently();
 
-    const error = await failure(() => client.addVersion(entry));
+    const error = await failure(VersionServerError, () => client.addVersion(entry));
 
     expect(error).toMatchObject({ status: 422, transient: false });
     expect(error.message).toBe('addVersion: version server answered 422 for 17.5.1');
@@ -74,7 +66,7 @@ describe('HttpVersionServer against the fake version server', () => {
   it('marks a wrong token permanent without repeating the token', async () => {
     const wrong = new HttpVersionServer({ baseUrl: server.url, token: 'secret-token-xyz' });
 
-    const error = await failure(() => wrong.addVersion(entry));
+    const error = await failure(VersionServerError, () => wrong.addVersion(entry));
 
     expect(error).toMatchObject({ status: 401, transient: false });
     expect(error.message).not.toContain('secret-token-xyz');
@@ -85,7 +77,9 @@ describe('HttpVersionServer against the fake version server', () => {
     const baseUrl = gone.url;
     await gone.close();
 
-    const error = await failure(() => new HttpVersionServer({ baseUrl, token: 't' }).addVersion(entry));
+    const error = await failure(VersionServerError, () =>
+      new HttpVersionServer({ baseUrl, token: 't' }).addVersion(entry),
+    );
 
     expect(error).toMatchObject({ status: undefined, transient: true });
   });
