@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RevisionConflictError } from '../../../lib/ports.js';
-import { makeTestStore, nextRevision, releaseState, type TestStore } from './helpers.js';
+import { makeTestStore, nextRevision, releaseState, type TestStore } from '../../support/test-store.js';
 
 /**
  * Routing keys a release gives up (a completed release's projects) are deleted in the same

@@ -21,7 +21,7 @@ import {
   releaseState,
   startedAction,
   type TestStore,
-} from './helpers.js';
+} from '../../support/test-store.js';
 
 const NOW_MS = Date.UTC(2026, 11, 1, 9, 0, 0);
 

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { inject } from 'vitest';
-import { createDocumentClient, createDynamoClient } from '../../../lib/adapters/dynamo/client.js';
-import { ensureReleaseTable } from '../../../lib/adapters/dynamo/create-table.js';
-import { DynamoReleaseStore } from '../../../lib/adapters/dynamo/store.js';
-import type { ActionRecord, ReleaseState, TimelineEntry } from '../../../lib/core/types/release.js';
+import { createDocumentClient, createDynamoClient } from '../../lib/adapters/dynamo/client.js';
+import { ensureReleaseTable } from '../../lib/adapters/dynamo/create-table.js';
+import { DynamoReleaseStore } from '../../lib/adapters/dynamo/store.js';
+import type { ActionRecord, ReleaseState, TimelineEntry } from '../../lib/core/types/release.js';
 
 /** A store on a fresh, uniquely named table in the run's DynamoDB Local, and the commands it sent. */
 export interface TestStore {

@@ -1,15 +1,15 @@
 import { DateTime } from 'luxon';
-import { GitLabClient } from '../../../lib/adapters/gitlab/client.js';
-import { parseConfig } from '../../../lib/core/config.js';
-import { DEFAULT_PLAYBOOK } from '../../../lib/core/playbook.js';
-import { initialTaskStates } from '../../../lib/core/tasks.js';
-import type { ReleaseState } from '../../../lib/core/types/release.js';
-import type { FakeProject } from '../../../lib/local/fakes/fake-gitlab-state.js';
-import { type FakeGitLab, startFakeGitLab } from '../../../lib/local/fakes/index.js';
-import type { HackerOne, VersionServer, Workflow } from '../../../lib/ports.js';
-import { silentLogger } from '../../../lib/services/logger.js';
-import type { RuntimeDeps } from '../../../lib/services/runtime-deps.js';
-import { makeTestStore } from '../../adapters/dynamo/helpers.js';
+import { GitLabClient } from '../../lib/adapters/gitlab/client.js';
+import { parseConfig } from '../../lib/core/config.js';
+import { DEFAULT_PLAYBOOK } from '../../lib/core/playbook.js';
+import { initialTaskStates } from '../../lib/core/tasks.js';
+import type { ReleaseState } from '../../lib/core/types/release.js';
+import type { FakeProject } from '../../lib/local/fakes/fake-gitlab-state.js';
+import { type FakeGitLab, startFakeGitLab } from '../../lib/local/fakes/index.js';
+import type { HackerOne, VersionServer, Workflow } from '../../lib/ports.js';
+import { silentLogger } from '../../lib/services/logger.js';
+import type { RuntimeDeps } from '../../lib/services/runtime-deps.js';
+import { makeTestStore } from './test-store.js';
 
 /** The state machine's side of the gate protocol, as the services see it: what they sent. */
 export class RecordingWorkflow implements Workflow {
