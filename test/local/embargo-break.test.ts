@@ -1,15 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DateTime } from 'luxon';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeSlack, startFakeSlack } from '../../lib/local/fakes/fake-slack.js';
 import { issueHook, mergeRequestHook } from '../../lib/local/fakes/gitlab-hooks.js';
-import {
-  REHEARSAL_PEOPLE,
-  REHEARSAL_PROJECT,
-  type RehearsalWorld,
-  startRehearsalWorld,
-} from '../../lib/local/rehearsal/script.js';
+import { REHEARSAL_PEOPLE, REHEARSAL_PROJECT } from '../../lib/local/rehearsal/script.js';
+import { useRehearsalWorld } from '../support/rehearsal-world.js';
+import { waitFor } from '../support/wait-for.js';
 
 /**
  * Embargo break through local mode: the vulnerability issue made public on Day two escalates once
@@ -18,34 +14,18 @@ import {
  */
 
 const LEAD = REHEARSAL_PEOPLE['security lead'];
-let world: RehearsalWorld | undefined;
 let slack: FakeSlack | undefined;
 afterEach(async () => {
-  await world?.close();
   await slack?.close();
 });
-
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 20_000) {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
+// Registered after Slack's: after-each hooks run last-registered first, so the world closes first.
+const startWorld = useRehearsalWorld({ speed: 1, tablePrefix: 'embargo' });
 
 describe('embargo break', () => {
   it('the vulnerability issue made public on Day two: one escalation, expedite re-times, nothing published', async () => {
     slack = await startFakeSlack();
     const { SlackNotifier } = await import('../../lib/adapters/notify/slack.js');
-    world = await startRehearsalWorld({
-      dynamoEndpoint: inject('dynamoEndpoint'),
-      tableName: `embargo-${randomUUID()}`,
-      speed: 1,
-      notifier: new SlackNotifier({ webhookUrl: slack.webhookUrl }),
-    });
-    const w = world;
+    const w = await startWorld({ notifier: new SlackNotifier({ webhookUrl: slack.webhookUrl }) });
     const vulnerability = w.gitlab.openIssue({
       title: 'Secret: RCE',
       description: 'Secret details.',
@@ -113,13 +93,7 @@ describe('embargo break', () => {
   it('a security MR seen in a public project on Day two: one escalation on the release issue and Slack, nothing published', async () => {
     slack = await startFakeSlack();
     const { SlackNotifier } = await import('../../lib/adapters/notify/slack.js');
-    world = await startRehearsalWorld({
-      dynamoEndpoint: inject('dynamoEndpoint'),
-      tableName: `embargo-mr-${randomUUID()}`,
-      speed: 1,
-      notifier: new SlackNotifier({ webhookUrl: slack.webhookUrl }),
-    });
-    const w = world;
+    const w = await startWorld({ notifier: new SlackNotifier({ webhookUrl: slack.webhookUrl }) });
     const vulnerability = w.gitlab.openIssue({
       title: 'Secret: SSRF',
       description: 'Secret.',

@@ -1,25 +1,43 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, inject } from 'vitest';
-import { type RehearsalWorld, startRehearsalWorld } from '../../lib/local/rehearsal/script.js';
+import {
+  type RehearsalWorld,
+  type RehearsalWorldOptions,
+  startRehearsalWorld,
+} from '../../lib/local/rehearsal/script.js';
 
 /** Twice the rehearsal's speed: a release day in about 7.5 s, still ample for the people's beats. */
 export const E2E_SPEED = 11_520;
 
+/** What every world of a test file shares. */
+export interface RehearsalWorldSettings {
+  /** The release clock's speed (default {@link E2E_SPEED}; 1 is real time). */
+  readonly speed?: number;
+  /** Start of each table's name (default `e2e`); a random suffix keeps tables apart. */
+  readonly tablePrefix?: string;
+}
+
 /**
- * For an e2e test file: closes each test's rehearsal world after the test, and returns how a test
- * starts one on the shared DynamoDB Local with a table of its own.
+ * For a test file that runs local mode: closes each test's rehearsal world after the test, and
+ * returns how a test starts one on the shared DynamoDB Local with a table of its own (`extra`
+ * adds options such as a notifier).
  */
-export function useRehearsalWorld(): () => Promise<RehearsalWorld> {
+export function useRehearsalWorld(
+  settings: RehearsalWorldSettings = {},
+): (
+  extra?: Omit<RehearsalWorldOptions, 'dynamoEndpoint' | 'tableName' | 'speed'>,
+) => Promise<RehearsalWorld> {
   let world: RehearsalWorld | undefined;
   afterEach(async () => {
     await world?.close();
     world = undefined;
   });
-  return async () => {
+  return async (extra = {}) => {
     world = await startRehearsalWorld({
       dynamoEndpoint: inject('dynamoEndpoint'),
-      tableName: `e2e-${randomUUID()}`,
-      speed: E2E_SPEED,
+      tableName: `${settings.tablePrefix ?? 'e2e'}-${randomUUID()}`,
+      speed: settings.speed ?? E2E_SPEED,
+      ...extra,
     });
     return world;
   };
