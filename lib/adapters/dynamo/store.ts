@@ -17,7 +17,7 @@ import { DynamoActionRecords } from './action-records.js';
 import { notExists } from './conditions.js';
 import { parseReleaseItem, parseReleaseKey, parseRouteItem, parseTimelineItem } from './item-parsers.js';
 import { batchGetStates, beginsWith, queryAll, type TableAccess } from './queries.js';
-import { batchTransaction, commitTransaction } from './release-transactions.js';
+import { batchTransaction, commitTransaction, type TransactItems } from './release-transactions.js';
 import {
   deliveryItem,
   deliveryKey,
@@ -92,11 +92,7 @@ export class DynamoReleaseStore implements ReleaseStore {
    */
   async commit(commit: ReleaseCommit): Promise<void> {
     const { items, positions } = commitTransaction(this.tableName, commit, this.nowMs);
-    try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
-    } catch (err) {
-      throw mapCommitError(err, positions);
-    }
+    await this.transact(items, (err) => mapCommitError(err, positions));
   }
 
   /**
@@ -109,11 +105,7 @@ export class DynamoReleaseStore implements ReleaseStore {
    */
   async commitBatch(batch: ReleaseBatchCommit): Promise<void> {
     const { items, positions } = batchTransaction(this.tableName, batch, this.nowMs);
-    try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
-    } catch (err) {
-      throw mapBatchCommitError(err, positions);
-    }
+    await this.transact(items, (err) => mapBatchCommitError(err, positions));
   }
 
   /**
@@ -202,5 +194,14 @@ export class DynamoReleaseStore implements ReleaseStore {
   /** Every action record of a release, by action and subject. */
   listActions(releaseId: string): Promise<readonly ActionRecord[]> {
     return this.actions.list(releaseId);
+  }
+
+  /** Sends one transaction; a failure is thrown as `mapError` names it (conflict, duplicate, ...). */
+  private async transact(items: TransactItems, mapError: (err: unknown) => unknown): Promise<void> {
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (err) {
+      throw mapError(err);
+    }
   }
 }
