@@ -1,28 +1,24 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { GitLabClient, type GitLabClientOptions } from '../../lib/adapters/gitlab/client.js';
-import {
-  type FakeGitLab,
-  type FakeGitLabOptions,
-  startFakeGitLab,
-} from '../../lib/local/fakes/fake-gitlab.js';
+
+/** What the adapter tests need of a fake service: forget what happened, and stop. */
+export interface ResettableFake {
+  reset(): void;
+  close(): Promise<void>;
+}
 
 /**
- * The GitLab adapter tests' setup: one fake GitLab for the file, reset before each test, with a
- * fresh {@link GitLabClient} on it handed to `use` (the test keeps both in its own variables).
+ * The adapter tests' setup: one fake service for the file (`start`), reset before each test and
+ * then handed to `use`, where the test keeps it and builds a fresh client on it.
  */
-export function withFakeGitLab(
-  options: FakeGitLabOptions,
-  use: (gitlab: FakeGitLab, client: GitLabClient) => void,
-  clientOptions: Pick<GitLabClientOptions, 'timeoutMs'> = {},
-): void {
-  let gitlab: FakeGitLab | undefined;
+export function withFake<F extends ResettableFake>(start: () => Promise<F>, use: (fake: F) => void): void {
+  let fake: F | undefined;
   beforeAll(async () => {
-    gitlab = await startFakeGitLab(options);
+    fake = await start();
   });
-  afterAll(() => gitlab?.close());
+  afterAll(() => fake?.close());
   beforeEach(() => {
-    if (!gitlab) throw new Error('the fake GitLab did not start');
-    gitlab.reset();
-    use(gitlab, new GitLabClient({ host: gitlab.url, token: gitlab.token, ...clientOptions }));
+    if (!fake) throw new Error('the fake service did not start');
+    fake.reset();
+    use(fake);
   });
 }

@@ -5,7 +5,7 @@ import { GitLabClient } from '../../../lib/adapters/gitlab/client.js';
 import { GitLabApiError } from '../../../lib/adapters/gitlab/errors.js';
 import { type FakeGitLab, startFakeGitLab } from '../../../lib/local/fakes/fake-gitlab.js';
 import { failure } from '../../support/failure.js';
-import { withFakeGitLab } from '../../support/fake-gitlab-client.js';
+import { withFake } from '../../support/with-fake.js';
 
 const PROJECT = { id: 7, path: 'security/product', defaultBranch: 'main' };
 const INFRA = { id: 9, path: 'infra/production', defaultBranch: 'main' };
@@ -13,10 +13,13 @@ const INFRA = { id: 9, path: 'infra/production', defaultBranch: 'main' };
 let gitlab: FakeGitLab;
 let client: GitLabClient;
 
-withFakeGitLab({ projects: [PROJECT, INFRA], users: ['alice', 'bob'] }, (fake, fresh) => {
-  gitlab = fake;
-  client = fresh;
-});
+withFake(
+  () => startFakeGitLab({ projects: [PROJECT, INFRA], users: ['alice', 'bob'] }),
+  (fake) => {
+    gitlab = fake;
+    client = new GitLabClient({ host: gitlab.url, token: gitlab.token });
+  },
+);
 
 function callsTo(method: string, pathEnd: RegExp) {
   return gitlab.calls.filter((c) => c.method === method && pathEnd.test(decodeURIComponent(c.path)));

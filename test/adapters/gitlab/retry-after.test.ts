@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { GitLabClient } from '../../../lib/adapters/gitlab/client.js';
 import { GitLabApiError } from '../../../lib/adapters/gitlab/errors.js';
 import { MAX_RATE_LIMIT_RETRIES, retryAfterMs } from '../../../lib/adapters/gitlab/requester.js';
-import type { FakeGitLab } from '../../../lib/local/fakes/fake-gitlab.js';
+import { type FakeGitLab, startFakeGitLab } from '../../../lib/local/fakes/fake-gitlab.js';
 import { failure } from '../../support/failure.js';
-import { withFakeGitLab } from '../../support/fake-gitlab-client.js';
+import { withFake } from '../../support/with-fake.js';
 
 /**
  * GitLab under strain, through gitbeaker to the fake GitLab over HTTP: a 429 with a short
@@ -20,13 +20,12 @@ const ISSUE = { title: 'Security release', description: '', confidential: true }
 let gitlab: FakeGitLab;
 let client: GitLabClient;
 
-withFakeGitLab(
-  { projects: [PROJECT] },
-  (fake, fresh) => {
+withFake(
+  () => startFakeGitLab({ projects: [PROJECT] }),
+  (fake) => {
     gitlab = fake;
-    client = fresh;
+    client = new GitLabClient({ host: gitlab.url, token: gitlab.token, timeoutMs: 8_000 });
   },
-  { timeoutMs: 8_000 },
 );
 
 const issuePosts = () => gitlab.calls.filter((c) => c.method === 'POST' && /\/issues$/.test(c.path));

@@ -1,18 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HackerOneClient } from '../../../lib/adapters/hackerone/client.js';
 import { HackerOneError } from '../../../lib/adapters/hackerone/errors.js';
 import { type FakeHackerOne, startFakeHackerOne } from '../../../lib/local/fakes/fake-hackerone.js';
 import { failure } from '../../support/failure.js';
+import { withFake } from '../../support/with-fake.js';
 
 let hackerone: FakeHackerOne;
 let client: HackerOneClient;
 
-beforeAll(async () => {
-  hackerone = await startFakeHackerOne();
-});
-afterAll(() => hackerone.close());
-beforeEach(() => {
-  hackerone.reset();
+withFake(startFakeHackerOne, (fake) => {
+  hackerone = fake;
   client = new HackerOneClient({
     baseUrl: hackerone.url,
     apiIdentifier: hackerone.apiIdentifier,

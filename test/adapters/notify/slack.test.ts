@@ -1,18 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NotifyError } from '../../../lib/adapters/notify/errors.js';
 import { createNotifier } from '../../../lib/adapters/notify/index.js';
 import { NoopNotifier } from '../../../lib/adapters/notify/noop.js';
 import { SlackNotifier } from '../../../lib/adapters/notify/slack.js';
 import { type FakeSlack, startFakeSlack } from '../../../lib/local/fakes/fake-slack.js';
 import { failure } from '../../support/failure.js';
+import { withFake } from '../../support/with-fake.js';
 
 let slack: FakeSlack;
 
-beforeAll(async () => {
-  slack = await startFakeSlack();
+withFake(startFakeSlack, (fake) => {
+  slack = fake;
 });
-afterAll(() => slack.close());
-beforeEach(() => slack.reset());
 
 describe('SlackNotifier against the fake Slack', () => {
   it('posts the notification as text to the incoming webhook', async () => {

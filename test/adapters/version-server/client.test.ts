@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HttpVersionServer } from '../../../lib/adapters/version-server/client.js';
 import { VersionServerError } from '../../../lib/adapters/version-server/errors.js';
 import {
@@ -6,18 +6,15 @@ import {
   startFakeVersionServer,
 } from '../../../lib/local/fakes/fake-version-server.js';
 import { failure } from '../../support/failure.js';
+import { withFake } from '../../support/with-fake.js';
 
 const entry = { version: '17.5.1', security: true, releasedAt: '2025-03-07T23:00:00Z' };
 
 let server: FakeVersionServer;
 let client: HttpVersionServer;
 
-beforeAll(async () => {
-  server = await startFakeVersionServer();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.reset();
+withFake(startFakeVersionServer, (fake) => {
+  server = fake;
   client = new HttpVersionServer({ baseUrl: `${server.url}/`, token: server.token });
 });
 
