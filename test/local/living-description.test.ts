@@ -15,7 +15,7 @@ import {
   REHEARSAL_PROJECT,
   type RehearsalWorld,
 } from '../../lib/local/rehearsal/script.js';
-import { useRehearsalWorld } from '../support/rehearsal-world.js';
+import { reportVulnerability, useRehearsalWorld } from '../support/rehearsal-world.js';
 import { waitFor } from '../support/wait-for.js';
 
 /**
@@ -33,13 +33,10 @@ const startWorld = useRehearsalWorld({ speed: 1, tablePrefix: 'living' });
 
 /** Starts a release from a labelled confidential issue and waits for its release issue with the section. */
 async function startRelease(w: RehearsalWorld): Promise<{ releaseId: string; issue: FakeIssue }> {
-  const vulnerability = w.gitlab.openIssue({
+  const { releaseId } = await reportVulnerability(w, {
     title: 'Secret: RCE in the importer',
     description: 'Confidential details of the vulnerability.',
-    confidential: true,
   });
-  await w.gitlab.labelIssue(REHEARSAL_PROJECT.id, vulnerability.iid, 'critical security release', LEAD);
-  const releaseId = `${REHEARSAL_PROJECT.id}-${vulnerability.iid}`;
   const issue = await waitFor('the release issue', () =>
     w.gitlab.issues.find((i) => i.title === `Critical security release ${releaseId}`),
   );

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, inject } from 'vitest';
 import {
+  REHEARSAL_PEOPLE,
+  REHEARSAL_PROJECT,
   type RehearsalWorld,
   type RehearsalWorldOptions,
   startRehearsalWorld,
@@ -41,4 +43,22 @@ export function useRehearsalWorld(
     });
     return world;
   };
+}
+
+/**
+ * Opens a confidential vulnerability issue in the rehearsal project and labels it as the security
+ * lead does, which starts a release; returns the issue and the release's id.
+ */
+export async function reportVulnerability(
+  w: RehearsalWorld,
+  details: { readonly title: string; readonly description: string },
+): Promise<{ vulnerability: ReturnType<RehearsalWorld['gitlab']['openIssue']>; releaseId: string }> {
+  const vulnerability = w.gitlab.openIssue({ ...details, confidential: true });
+  await w.gitlab.labelIssue(
+    REHEARSAL_PROJECT.id,
+    vulnerability.iid,
+    'critical security release',
+    REHEARSAL_PEOPLE['security lead'],
+  );
+  return { vulnerability, releaseId: `${REHEARSAL_PROJECT.id}-${vulnerability.iid}` };
 }
