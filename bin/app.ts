@@ -1,6 +1,6 @@
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { type Deployment, resolveDeployment } from '../lib/infra/deployment.js';
+import { type Deployment, resolveDeployment } from '../lib/infra/deployment-inputs.js';
 import { PROJECT_ROOT } from '../lib/infra/lambda-function.js';
 import { stackName } from '../lib/infra/naming.js';
 import { SecrelStack } from '../lib/infra/stack.js';

@@ -5,7 +5,7 @@ import { createDocumentClient, DynamoReleaseStore } from '../lib/adapters/dynamo
 import { HackerOneClient } from '../lib/adapters/hackerone/client.js';
 import { createNotifier, isSlackWebhookUrl } from '../lib/adapters/notify/index.js';
 import { readLambdaSecret } from '../lib/adapters/secrets/index.js';
-import { StepFunctionsWorkflow } from '../lib/adapters/sfn/workflow.js';
+import { StepFunctionsWorkflow } from '../lib/adapters/sfn/step-functions-workflow.js';
 import { HttpVersionServer } from '../lib/adapters/version-server/client.js';
 import { type FunctionName, parseFunctionEnv, SECRET_ARN_VARIABLES } from '../lib/core/function-env.js';
 import { ActionFailedError } from '../lib/core/workflow-steps.js';

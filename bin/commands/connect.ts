@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { loadLocalSettings } from '../../lib/adapters/config/load.js';
 import { GitLabSetupClient } from '../../lib/adapters/gitlab/setup-client.js';
 import {
@@ -25,6 +25,7 @@ import {
   runCommand,
   UsageError,
 } from './args.js';
+import { localDataDir, localServerUrl } from './local-server.js';
 import { renderTable } from './table.js';
 
 /**
@@ -46,7 +47,8 @@ and asks GitLab to send it a test delivery, reporting whether secrel received an
 options:
   --check             check only, change nothing; exit 1 with one line per problem
   --url <url>         the webhook URL GitLab must call (default: the running local secrel,
-                      http://127.0.0.1:$PORT/webhooks/gitlab; on AWS the stack's WebhookUrl output)
+                      http://127.0.0.1:$PORT/webhooks/gitlab, else at the address secrel serve
+                      recorded in the data folder; on AWS the stack's WebhookUrl output)
   --secret-arn <arn>  read the webhook secret from Secrets Manager with your AWS credentials
                       (on AWS: the stack's WebhookSecretArn output)
   --data-dir <dir>    local data folder holding the generated secret (default $SECREL_DATA_DIR or .secrel/)
@@ -64,7 +66,11 @@ webhook-secret file that secrel serve generates.
 const HOOK_TRIGGER_COUNT = SECREL_HOOK_TRIGGERS.length;
 
 /** Where the webhook must point: `--url`, else the running local server (which must answer). */
-async function webhookUrlFor(url: string | undefined, env: NodeJS.ProcessEnv): Promise<string> {
+async function webhookUrlFor(
+  url: string | undefined,
+  env: NodeJS.ProcessEnv,
+  dataDir: string,
+): Promise<string> {
   if (url !== undefined) {
     try {
       const parsed = new URL(url);
@@ -74,7 +80,7 @@ async function webhookUrlFor(url: string | undefined, env: NodeJS.ProcessEnv): P
     }
     return url;
   }
-  const base = `http://127.0.0.1:${env.PORT ?? '3000'}`;
+  const base = localServerUrl(env, dataDir);
   try {
     const res = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(3_000) });
     if (!res.ok) throw new Error(String(res.status));
@@ -201,15 +207,10 @@ export async function run(argv: readonly string[], output: Output = processOutpu
     const { values } = line;
     const env = process.env;
     const settings = loadLocalSettings(env);
-    const webhookUrl = await webhookUrlFor(values.url, env);
+    const dataDir = localDataDir(values['data-dir'], env);
+    const webhookUrl = await webhookUrlFor(values.url, env, dataDir);
     const apply = !values.check;
-    const secret = apply
-      ? await webhookSecret(
-          values['secret-arn'],
-          env,
-          resolve(values['data-dir'] ?? env.SECREL_DATA_DIR ?? '.secrel'),
-        )
-      : undefined;
+    const secret = apply ? await webhookSecret(values['secret-arn'], env, dataDir) : undefined;
     const api: GitLabSetupApi = new GitLabSetupClient({
       host: settings.config.gitlab.url,
       token: settings.secrets.gitlabToken ?? '',

@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { loadLocalSettings } from '../../lib/adapters/config/load.js';
 import { HackerOneClient } from '../../lib/adapters/hackerone/client.js';
 import type { SecrelConfig } from '../../lib/core/config.js';
@@ -14,6 +13,7 @@ import {
   runCommand,
   UsageError,
 } from './args.js';
+import { localDataDir } from './local-server.js';
 
 /**
  * `secrel serve` (`npm start`): local mode in one process (DESIGN.md §8). Prints where GitLab must
@@ -171,7 +171,7 @@ export async function run(argv: readonly string[], output: Output = processOutpu
     const env = process.env;
     const port = parsePort(values.port ? '--port' : 'PORT', values.port ?? env.PORT ?? '3000');
     const speed = env.SECREL_SPEED ? parseSpeed('SECREL_SPEED', env.SECREL_SPEED) : 1;
-    const dataDir = resolve(values['data-dir'] ?? env.SECREL_DATA_DIR ?? '.secrel');
+    const dataDir = localDataDir(values['data-dir'], env);
     const settings = loadLocalSettings(env);
     // Loaded only now: `secrel serve --help` should not pay for the AWS SDK and the engine.
     const { startLocalRuntime } = await import('../../lib/local/runtime.js');

@@ -1,6 +1,4 @@
-import { resolve } from 'node:path';
 import * as z from 'zod';
-import { readServerUrl } from '../../lib/local/server-file.js';
 import {
   EXIT_FAILURE,
   EXIT_OK,
@@ -10,6 +8,7 @@ import {
   readCommandLine,
   runCommand,
 } from './args.js';
+import { localDataDir, localServerUrl } from './local-server.js';
 import { type Column, renderTable } from './table.js';
 
 /**
@@ -163,12 +162,7 @@ export function statusBaseUrl(
   env: Readonly<Record<string, string | undefined>>,
   cwd: string = process.cwd(),
 ): string {
-  const base =
-    url ??
-    (env.PORT ? `http://127.0.0.1:${env.PORT}` : undefined) ??
-    readServerUrl(resolve(cwd, env.SECREL_DATA_DIR ?? '.secrel')) ??
-    'http://127.0.0.1:3000';
-  return base.replace(/\/+$/, '');
+  return (url ?? localServerUrl(env, localDataDir(undefined, env, cwd))).replace(/\/+$/, '');
 }
 
 /** True when nothing listens at the address (refused, unreachable), as opposed to a bad answer. */

@@ -10,9 +10,9 @@ import { Construct } from 'constructs';
 import type { FunctionEnv } from '../core/function-env.js';
 import { SecrelFunction } from './lambda-function.js';
 import { nagArn } from './nag.js';
+import type { ReleaseTable } from './release-table.js';
 import type { ReleaseSecrets } from './secrets.js';
 import type { SecretKind } from './settings.js';
-import type { ReleaseTable } from './table.js';
 
 /** The path GitLab posts to; the same as in local mode (DESIGN.md §8). */
 export const WEBHOOK_PATH = '/webhooks/gitlab';

@@ -2,16 +2,16 @@ import { ArnFormat, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
 import type { FunctionEnv } from '../core/function-env.js';
-import { ActionFunctions } from './actions.js';
+import { ActionFunctions } from './actions-function.js';
 import { ReleaseAlarms } from './alarms.js';
 import { Ingress } from './ingress.js';
 import { stateMachineName } from './naming.js';
 import { OperationsDashboard } from './operations-dashboard.js';
 import { ReleaseRedrive } from './redrive.js';
+import { ReleaseWorkflow } from './release-state-machine.js';
+import { ReleaseTable } from './release-table.js';
 import { ReleaseSecrets } from './secrets.js';
 import type { InfraSettings, SecretKind } from './settings.js';
-import { ReleaseTable } from './table.js';
-import { ReleaseWorkflow } from './workflow.js';
 
 /** Props of {@link SecrelStack}. */
 export interface SecrelStackProps extends StackProps {

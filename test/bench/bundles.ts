@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { exampleConfig } from '../infra/synth.js';
+import { exampleConfig } from '../support/configs.js';
 import { lambdaLayout, synthesizeBundled } from '../support/deployed-bundles.js';
 import { record } from './results.js';
 import type { SectionResult } from './run.js';

@@ -13,7 +13,7 @@ import type { Workflow } from '../../lib/ports.js';
 import { silentLogger } from '../../lib/services/logger.js';
 import type { WebhookDeps } from '../../lib/services/types.js';
 import { handleWebhook } from '../../lib/services/webhook.js';
-import { RecordingEffectDispatcher } from '../services/support/recording-effect-dispatcher.js';
+import { RecordingEffectDispatcher } from '../support/recording-effect-dispatcher.js';
 import { countWrites } from './ingress.js';
 import { record } from './results.js';
 import type { SectionResult } from './run.js';

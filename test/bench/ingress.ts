@@ -21,7 +21,7 @@ import type { Workflow } from '../../lib/ports.js';
 import { silentLogger } from '../../lib/services/logger.js';
 import { releaseDeliveryKey } from '../../lib/services/release-apply.js';
 import type { WebhookDeps } from '../../lib/services/types.js';
-import { RecordingEffectDispatcher } from '../services/support/recording-effect-dispatcher.js';
+import { RecordingEffectDispatcher } from '../support/recording-effect-dispatcher.js';
 import { record } from './results.js';
 import type { SectionResult } from './run.js';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runSecrel } from '../local/support/processes.js';
+import { runSecrel } from '../support/processes.js';
 
 /**
  * A bad config or setting is refused before it can hurt: by `cdk synth` and by `secrel serve`,

@@ -7,13 +7,13 @@ import { freePort } from '../../lib/local/dynamo-local.js';
 import { type FakeGitLab, startFakeGitLab } from '../../lib/local/fakes/fake-gitlab.js';
 import type { FakeGitLabSetupOptions } from '../../lib/local/fakes/gitlab-setup-routes.js';
 import { type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime.js';
-import { runSecrel } from '../local/support/processes.js';
 import {
   SETUP_PROJECTS,
   SETUP_SECRET,
   SETUP_USERS,
   setupConfig,
 } from '../services/gitlab-setup/setup-world.js';
+import { runSecrel } from '../support/processes.js';
 
 /**
  * `secrel connect` as a person runs it: a child process against the fake GitLab over HTTP, with

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../lib/local/dynamo-local.js';
 import { FAKE_GITLAB_TOKEN, type FakeGitLab, startFakeGitLab } from '../../lib/local/fakes/fake-gitlab.js';
 import { loadFixtureText } from '../fixtures/gitlab/index.js';
-import { gone, javaPidsWith, type RunningChild, startSecrel } from '../local/support/processes.js';
+import { gone, javaPidsWith, type RunningChild, startSecrel } from '../support/processes.js';
 
 /** `secrel serve` as a person runs it: a child process on a free port with its own data folder. */
 

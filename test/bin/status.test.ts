@@ -6,7 +6,7 @@ import {
   rehearsalDayOne,
   startRehearsalWorld,
 } from '../../lib/local/rehearsal/script.js';
-import { runSecrel } from '../local/support/processes.js';
+import { runSecrel } from '../support/processes.js';
 
 /** `secrel status` as a child process against a running local mode with one scheduled release. */
 

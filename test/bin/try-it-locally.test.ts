@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../lib/local/dynamo-local.js';
 import { writeServerFile } from '../../lib/local/server-file.js';
-import { type RunningChild, runSecrel, startSecrel } from '../local/support/processes.js';
+import { type RunningChild, runSecrel, startSecrel } from '../support/processes.js';
 
 /**
  * The README's first hour, as a new user meets it: the "Try it locally" curl, copied out of the

@@ -4,7 +4,7 @@ import { FAKE_GITLAB_TOKEN } from '../../lib/local/fakes/fake-gitlab.js';
 import { type FakeSlack, startFakeSlack } from '../../lib/local/fakes/fake-slack.js';
 import { playRelease, type RehearsalWorld, startRehearsalWorld } from '../../lib/local/rehearsal/script.js';
 import { createLogger } from '../../lib/services/logger.js';
-import { E2E_SPEED } from './support/world.js';
+import { E2E_SPEED } from '../support/rehearsal-world.js';
 
 /**
  * Confidential stays confidential (DESIGN.md §4.5), over a whole rehearsal: every log line, every

@@ -15,7 +15,7 @@ import type { Workflow } from '../../lib/ports.js';
 import { silentLogger } from '../../lib/services/logger.js';
 import type { WebhookDeps } from '../../lib/services/types.js';
 import { signWebhook } from '../../lib/services/webhook-auth.js';
-import { RecordingEffectDispatcher } from '../services/support/recording-effect-dispatcher.js';
+import { RecordingEffectDispatcher } from '../support/recording-effect-dispatcher.js';
 import { snapshotTable } from '../support/table-snapshot.js';
 
 /**

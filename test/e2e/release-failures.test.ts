@@ -8,8 +8,8 @@ import {
   REHEARSAL_VERSIONS,
   type RehearsalWorld,
 } from '../../lib/local/rehearsal/script.js';
+import { useRehearsalWorld } from '../support/rehearsal-world.js';
 import { phaseCutoff, playStory } from './support/storyline.js';
-import { useRehearsalWorld } from './support/world.js';
 
 /**
  * Releases that go wrong, end to end: DynamoDB Local, the real ASL on the local engine, ingress

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PLAYBOOK } from '../../lib/core/default-playbook.js';
 import { playRelease } from '../../lib/local/rehearsal/script.js';
-import { useRehearsalWorld } from './support/world.js';
+import { useRehearsalWorld } from '../support/rehearsal-world.js';
 
 /**
  * A whole three-version release against a GitLab under strain: the fake GitLab answers 500 and

@@ -10,8 +10,8 @@ import {
   REHEARSAL_VERSIONS,
   type RehearsalWorld,
 } from '../../lib/local/rehearsal/script.js';
+import { useRehearsalWorld } from '../support/rehearsal-world.js';
 import { phaseCutoff, playStory, reachedPhase } from './support/storyline.js';
-import { useRehearsalWorld } from './support/world.js';
 
 /**
  * Hostile but authenticated: someone who can run a pipeline in a watched project sends Pipeline Hooks

@@ -3,9 +3,9 @@ import { describe, expect, inject, it } from 'vitest';
 import { taskKey } from '../../lib/core/tasks.js';
 import type { FakePipeline } from '../../lib/local/fakes/fake-gitlab.js';
 import { startRehearsalWorld } from '../../lib/local/rehearsal/script.js';
+import { E2E_SPEED } from '../support/rehearsal-world.js';
 import { expectEachActionOnce } from './support/once-each.js';
 import { playStory } from './support/storyline.js';
-import { E2E_SPEED } from './support/world.js';
 
 /**
  * Reconciliation on resume (issue #10, deviation 4), end to end: DynamoDB Local, the generated ASL

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { REHEARSAL_PEOPLE } from '../../lib/local/rehearsal/script.js';
+import { useRehearsalWorld } from '../support/rehearsal-world.js';
 import { playStory } from './support/storyline.js';
-import { useRehearsalWorld } from './support/world.js';
 
 /**
  * A step that fails for good (issue #10, deviation 3), end to end: DynamoDB Local, the generated

@@ -2,8 +2,8 @@ import type { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { utc } from '../../lib/core/documents/format.js';
 import { REHEARSAL_PEOPLE } from '../../lib/local/rehearsal/script.js';
+import { useRehearsalWorld } from '../support/rehearsal-world.js';
 import { phaseCutoff, playStory, reachedPhase } from './support/storyline.js';
-import { useRehearsalWorld } from './support/world.js';
 
 /**
  * Re-timing end to end (issue #10, deviation 2): DynamoDB Local, the generated ASL on the local

@@ -14,8 +14,8 @@ import { type DynamoLocal, startDynamoLocal } from '../../lib/local/dynamo-local
 import { type LocalHttpServer, startHttpServer } from '../../lib/local/http-server.js';
 import { silentLogger } from '../../lib/services/logger.js';
 import { releaseDeliveryKey } from '../../lib/services/release-apply.js';
-import { RecordingEffectDispatcher } from '../services/support/recording-effect-dispatcher.js';
 import { sendRaw } from '../support/raw-http.js';
+import { RecordingEffectDispatcher } from '../support/recording-effect-dispatcher.js';
 import {
   exampleConfig,
   gitlabHeaders,

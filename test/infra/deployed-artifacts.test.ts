@@ -13,6 +13,7 @@ import { FAKE_GITLAB_TOKEN, type FakeGitLab, startFakeGitLab } from '../../lib/l
 import { gitlabHeaders } from '../e2e/ingress-harness.js';
 import { loadFixture } from '../fixtures/gitlab/index.js';
 import { type AwsStandIn, startAwsStandIn } from '../support/aws-stand-in.js';
+import { exampleConfig } from '../support/configs.js';
 import {
   type BundledStack,
   type DeployedFunction,
@@ -22,7 +23,6 @@ import {
   resolveEnvironment,
   synthesizeBundled,
 } from '../support/deployed-bundles.js';
-import { exampleConfig } from './synth.js';
 
 /**
  * The deployed artifacts run: the stack is synthesized with bundling, each function's bundle is

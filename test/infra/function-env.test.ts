@@ -5,7 +5,8 @@ import {
   functionEnvNames,
   requiredFunctionEnvNames,
 } from '../../lib/core/function-env.js';
-import { minimalConfig, resourcesOfType, synthesizeOnce } from './synth.js';
+import { minimalConfig } from '../support/configs.js';
+import { resourcesOfType, synthesizeOnce } from './synth.js';
 
 /**
  * The synthesized template's Lambda environments against the env contract the handlers parse
@@ -45,7 +46,7 @@ const everything = { signedWebhooks: true, hackeroneApiIdentifier: 'secrel-bot',
 
 describe('the functions environment equals the env contract', () => {
   it('sets every variable of the contract when every option is on, and nothing else', async () => {
-    const { exampleConfig } = await import('./synth.js');
+    const { exampleConfig } = await import('../support/configs.js');
     const envs = environments(everything, exampleConfig());
     for (const name of Object.keys(PREFIX) as FunctionName[]) {
       expect(Object.keys(envs[name]).sort(), name).toEqual(functionEnvNames(name));

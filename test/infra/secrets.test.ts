@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SECRET_ENV_VARS } from '../../lib/infra/secrets.js';
-import { minimalConfig, resourcesOfType, statementsOfRole, synthesizeOnce } from './synth.js';
+import { minimalConfig } from '../support/configs.js';
+import { resourcesOfType, statementsOfRole, synthesizeOnce } from './synth.js';
 
 function secretNames(context: Record<string, unknown>, config = minimalConfig()): string[] {
   const { template } = synthesizeOnce(context, config);

@@ -2,7 +2,8 @@ import { App, Stack, Validations } from 'aws-cdk-lib';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { minimalConfig, synthesize, synthesizeOnce } from './synth.js';
+import { minimalConfig } from '../support/configs.js';
+import { synthesize, synthesizeOnce } from './synth.js';
 
 /** Every `Action`/`NotAction` value anywhere in the template: IAM policies, key and topic policies. */
 function allActions(node: unknown, found: string[] = []): string[] {

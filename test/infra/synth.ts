@@ -4,15 +4,11 @@ import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { parseConfig, type SecrelConfig } from '../../lib/core/config.js';
+import type { SecrelConfig } from '../../lib/core/config.js';
 import { PROJECT_ROOT } from '../../lib/infra/lambda-function.js';
 import { parseInfraSettings } from '../../lib/infra/settings.js';
 import { SecrelStack } from '../../lib/infra/stack.js';
-
-/** The committed example config: what a fresh checkout synthesizes. */
-export function exampleConfig(): SecrelConfig {
-  return parseConfig(JSON.parse(readFileSync(join(PROJECT_ROOT, 'secrel.config.example.json'), 'utf8')));
-}
+import { exampleConfig } from '../support/configs.js';
 
 /** The context (feature flags) committed in cdk.json. */
 export function cdkJsonContext(): Record<string, unknown> {
@@ -20,14 +16,6 @@ export function cdkJsonContext(): Record<string, unknown> {
     context?: Record<string, unknown>;
   };
   return cdkJson.context ?? {};
-}
-
-/** A config with only the required keys: no HackerOne, no version server. */
-export function minimalConfig(): SecrelConfig {
-  return parseConfig({
-    gitlab: { url: 'https://gitlab.example.com' },
-    projects: [{ id: 7, path: 'group/product', defaultBranch: 'main' }],
-  });
 }
 
 /** A synthesized secrel stack, with the cloud assembly it was written to. */

@@ -2,9 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createActionsHandler, deliverEffects } from '../../lambdas/actions.js';
 import type { DeliverEffectsRequest } from '../../lib/core/types/workflow.js';
 import type { LogFields, Logger } from '../../lib/ports.js';
-
 import type { RuntimeDeps } from '../../lib/services/types.js';
-import { type ActionWorld, actionWorld } from '../services/support/action-world.js';
+import { type ActionWorld, actionWorld } from '../support/action-world.js';
 
 /** The actions Lambda given ingress's `deliver-effects` request: replies reach the fake GitLab over gitbeaker. */
 

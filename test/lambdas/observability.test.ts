@@ -9,7 +9,7 @@ import { countingWorkflow } from '../../lib/services/metrics.js';
 import { deliveryKey } from '../../lib/services/webhook-delivery.js';
 import { gitlabHeaders, ingressDeps } from '../e2e/ingress-harness.js';
 import { loadFixtureText } from '../fixtures/gitlab/index.js';
-import { type ActionWorld, actionWorld } from '../services/support/action-world.js';
+import { type ActionWorld, actionWorld } from '../support/action-world.js';
 
 /**
  * The three handlers as Lambda runs them, with Powertools: what they write to stdout is parsed

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { gone } from './support/processes.js';
+import { gone } from '../support/processes.js';
 
 /** Runs the child that starts DynamoDB Local; returns the java pid and how the child ended. */
 async function crashChild(mode: 'throw' | 'wait', signal?: NodeJS.Signals) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/local/support/dynamo-child.ts', mode], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/dynamo-child.ts', mode], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, NODE_NO_WARNINGS: '1' },
   });

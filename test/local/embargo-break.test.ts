@@ -1,15 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DateTime } from 'luxon';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeSlack, startFakeSlack } from '../../lib/local/fakes/fake-slack.js';
 import { issueHook, mergeRequestHook } from '../../lib/local/fakes/gitlab-hooks.js';
-import {
-  REHEARSAL_PEOPLE,
-  REHEARSAL_PROJECT,
-  type RehearsalWorld,
-  startRehearsalWorld,
-} from '../../lib/local/rehearsal/script.js';
+import { REHEARSAL_PEOPLE, REHEARSAL_PROJECT } from '../../lib/local/rehearsal/script.js';
+import { reportVulnerability, useRehearsalWorld } from '../support/rehearsal-world.js';
+import { waitFor } from '../support/wait-for.js';
 
 /**
  * Embargo break through local mode: the vulnerability issue made public on Day two escalates once
@@ -18,51 +14,41 @@ import {
  */
 
 const LEAD = REHEARSAL_PEOPLE['security lead'];
-let world: RehearsalWorld | undefined;
 let slack: FakeSlack | undefined;
 afterEach(async () => {
-  await world?.close();
   await slack?.close();
 });
+// Registered after Slack's: after-each hooks run last-registered first, so the world closes first.
+const startWorld = useRehearsalWorld({ speed: 1, tablePrefix: 'embargo' });
 
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 20_000) {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
+/**
+ * A release with Slack notices, started from a confidential vulnerability issue, whose Day one
+ * was yesterday: today is Day two.
+ */
+async function releaseOnDayTwo(title: string, description: string) {
+  const started = await startFakeSlack();
+  slack = started;
+  const { SlackNotifier } = await import('../../lib/adapters/notify/slack.js');
+  const w = await startWorld({ notifier: new SlackNotifier({ webhookUrl: started.webhookUrl }) });
+  const { vulnerability, releaseId } = await reportVulnerability(w, { title, description });
+  const store = w.runtime.deps.store;
+  const issue = await waitFor('the release issue', async () => (await store.get(releaseId))?.releaseIssue);
+  const comment = (body: string) => w.gitlab.comment(REHEARSAL_PROJECT.id, issue.iid, body, LEAD);
+  const yesterday = DateTime.utc().minus({ days: 1 }).toISODate() ?? '';
+  await comment('/secrel versions 17.5');
+  await comment(`/secrel start ${yesterday}`);
+  await waitFor(
+    'Day one stored',
+    async () => (await store.get(releaseId))?.dayOne === yesterday || undefined,
+  );
+  return { w, slack: started, vulnerability, releaseId, store, issue, comment };
 }
 
 describe('embargo break', () => {
   it('the vulnerability issue made public on Day two: one escalation, expedite re-times, nothing published', async () => {
-    slack = await startFakeSlack();
-    const { SlackNotifier } = await import('../../lib/adapters/notify/slack.js');
-    world = await startRehearsalWorld({
-      dynamoEndpoint: inject('dynamoEndpoint'),
-      tableName: `embargo-${randomUUID()}`,
-      speed: 1,
-      notifier: new SlackNotifier({ webhookUrl: slack.webhookUrl }),
-    });
-    const w = world;
-    const vulnerability = w.gitlab.openIssue({
-      title: 'Secret: RCE',
-      description: 'Secret details.',
-      confidential: true,
-    });
-    await w.gitlab.labelIssue(REHEARSAL_PROJECT.id, vulnerability.iid, 'critical security release', LEAD);
-    const releaseId = `${REHEARSAL_PROJECT.id}-${vulnerability.iid}`;
-    const store = w.runtime.deps.store;
-    const issue = await waitFor('the release issue', async () => (await store.get(releaseId))?.releaseIssue);
-    const comment = (body: string) => w.gitlab.comment(REHEARSAL_PROJECT.id, issue.iid, body, LEAD);
-    // Day one was yesterday: today is Day two.
-    const yesterday = DateTime.utc().minus({ days: 1 }).toISODate() ?? '';
-    await comment('/secrel versions 17.5');
-    await comment(`/secrel start ${yesterday}`);
-    await waitFor(
-      'Day one stored',
-      async () => (await store.get(releaseId))?.dayOne === yesterday || undefined,
+    const { w, slack, vulnerability, releaseId, store, issue, comment } = await releaseOnDayTwo(
+      'Secret: RCE',
+      'Secret details.',
     );
 
     const makePublic = () => {
@@ -111,31 +97,9 @@ describe('embargo break', () => {
   }, 90_000);
 
   it('a security MR seen in a public project on Day two: one escalation on the release issue and Slack, nothing published', async () => {
-    slack = await startFakeSlack();
-    const { SlackNotifier } = await import('../../lib/adapters/notify/slack.js');
-    world = await startRehearsalWorld({
-      dynamoEndpoint: inject('dynamoEndpoint'),
-      tableName: `embargo-mr-${randomUUID()}`,
-      speed: 1,
-      notifier: new SlackNotifier({ webhookUrl: slack.webhookUrl }),
-    });
-    const w = world;
-    const vulnerability = w.gitlab.openIssue({
-      title: 'Secret: SSRF',
-      description: 'Secret.',
-      confidential: true,
-    });
-    await w.gitlab.labelIssue(REHEARSAL_PROJECT.id, vulnerability.iid, 'critical security release', LEAD);
-    const releaseId = `${REHEARSAL_PROJECT.id}-${vulnerability.iid}`;
-    const store = w.runtime.deps.store;
-    const issue = await waitFor('the release issue', async () => (await store.get(releaseId))?.releaseIssue);
-    const comment = (body: string) => w.gitlab.comment(REHEARSAL_PROJECT.id, issue.iid, body, LEAD);
-    const yesterday = DateTime.utc().minus({ days: 1 }).toISODate() ?? '';
-    await comment('/secrel versions 17.5');
-    await comment(`/secrel start ${yesterday}`);
-    await waitFor(
-      'Day one stored',
-      async () => (await store.get(releaseId))?.dayOne === yesterday || undefined,
+    const { w, slack, vulnerability, releaseId, store, issue } = await releaseOnDayTwo(
+      'Secret: SSRF',
+      'Secret.',
     );
 
     const deliverMr = (visibilityLevel: 0 | 20, iid: number) =>

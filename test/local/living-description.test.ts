@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DateTime } from 'luxon';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   extractLivingSection,
   livingSection,
@@ -15,8 +14,9 @@ import {
   REHEARSAL_PEOPLE,
   REHEARSAL_PROJECT,
   type RehearsalWorld,
-  startRehearsalWorld,
 } from '../../lib/local/rehearsal/script.js';
+import { reportVulnerability, useRehearsalWorld } from '../support/rehearsal-world.js';
+import { waitFor } from '../support/wait-for.js';
 
 /**
  * The release issue's living section, through local mode: webhooks over HTTP into ingress,
@@ -29,40 +29,14 @@ const LEAD = REHEARSAL_PEOPLE['security lead'];
 const MANAGER = REHEARSAL_PEOPLE['release managers'];
 const DAY_ONE = DateTime.utc().plus({ days: 7 }).toISODate() ?? '';
 
-let world: RehearsalWorld | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
-
-async function startWorld(): Promise<RehearsalWorld> {
-  world = await startRehearsalWorld({
-    dynamoEndpoint: inject('dynamoEndpoint'),
-    tableName: `living-${randomUUID()}`,
-    speed: 1,
-  });
-  return world;
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, ms = 20_000) {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
+const startWorld = useRehearsalWorld({ speed: 1, tablePrefix: 'living' });
 
 /** Starts a release from a labelled confidential issue and waits for its release issue with the section. */
 async function startRelease(w: RehearsalWorld): Promise<{ releaseId: string; issue: FakeIssue }> {
-  const vulnerability = w.gitlab.openIssue({
+  const { releaseId } = await reportVulnerability(w, {
     title: 'Secret: RCE in the importer',
     description: 'Confidential details of the vulnerability.',
-    confidential: true,
   });
-  await w.gitlab.labelIssue(REHEARSAL_PROJECT.id, vulnerability.iid, 'critical security release', LEAD);
-  const releaseId = `${REHEARSAL_PROJECT.id}-${vulnerability.iid}`;
   const issue = await waitFor('the release issue', () =>
     w.gitlab.issues.find((i) => i.title === `Critical security release ${releaseId}`),
   );

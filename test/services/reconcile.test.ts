@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { registerGate } from '../../lib/services/gate.js';
 import { reconcileRelease } from '../../lib/services/reconcile.js';
 import { runStep } from '../../lib/services/steps/run-step.js';
-import { type ActionWorld, actionWorld } from './support/action-world.js';
+import { type ActionWorld, actionWorld } from '../support/action-world.js';
 
 /**
  * Reconciliation at wake-ups (issue #10): a pipeline whose webhook was lost is read back from the

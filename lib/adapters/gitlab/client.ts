@@ -10,8 +10,9 @@ import {
 } from '@gitbeaker/core';
 import * as z from 'zod';
 import type { GitLabApi, GitLabPipeline } from '../../ports.js';
-import { type Redactions, toGitLabApiError } from './error-mapping.js';
+import type { Redactions } from './error-mapping.js';
 import { GitLabApiError } from './errors.js';
+import { callGitLab, parseAnswer } from './gitlab-call.js';
 import { requesterFn } from './requester.js';
 
 /** How to reach GitLab. */
@@ -102,14 +103,14 @@ export class GitLabClient implements GitLabApi {
         ...(issue.labels && issue.labels.length > 0 ? { labels: issue.labels.join(',') } : {}),
       }),
     );
-    const { iid, web_url } = parse('createIssue', created, body);
+    const { iid, web_url } = parseAnswer('createIssue', created, body);
     return { iid, url: web_url };
   }
 
   /** Reads an issue's description and when it last changed (for the living description). */
   async getIssue(project: number | string, iid: number): Promise<{ description: string; updatedAt: string }> {
     const body = await this.call('getIssue', [], () => this.api.issues.show(iid, { projectId: project }));
-    const issue = parse('getIssue', shownIssue, body);
+    const issue = parseAnswer('getIssue', shownIssue, body);
     return { description: issue.description ?? '', updatedAt: issue.updated_at };
   }
 
@@ -137,7 +138,7 @@ export class GitLabClient implements GitLabApi {
   /** Comments on an issue (owner mentions, ChatOps replies, thanks). */
   async createIssueNote(project: number | string, iid: number, body: string): Promise<{ id: number }> {
     const note = await this.call('createIssueNote', [body], () => this.api.notes.create(project, iid, body));
-    return { id: parse('createIssueNote', createdNote, note).id };
+    return { id: parseAnswer('createIssueNote', createdNote, note).id };
   }
 
   /** Comments on a merge request (readiness nudges to its author and assignees). */
@@ -145,7 +146,7 @@ export class GitLabClient implements GitLabApi {
     const note = await this.call('createMergeRequestNote', [body], () =>
       this.api.mergeRequestNotes.create(project, iid, body),
     );
-    return { id: parse('createMergeRequestNote', createdNote, note).id };
+    return { id: parseAnswer('createMergeRequestNote', createdNote, note).id };
   }
 
   /** Links two issues; an existing link counts as done. */
@@ -198,7 +199,7 @@ export class GitLabClient implements GitLabApi {
           ...(assigneeIds.length > 0 ? { assigneeIds } : {}),
         }),
       );
-      const { iid, web_url } = parse('createMergeRequest', created, body);
+      const { iid, web_url } = parseAnswer('createMergeRequest', created, body);
       return { iid, url: web_url };
     } catch (error) {
       if (!(error instanceof GitLabApiError && error.status === 409)) throw error;
@@ -219,7 +220,7 @@ export class GitLabClient implements GitLabApi {
         variables: Object.entries(variables).map(([key, value]) => ({ key, value })),
       }),
     );
-    const { id, web_url, project_id } = parse('createPipeline', createdPipeline, body);
+    const { id, web_url, project_id } = parseAnswer('createPipeline', createdPipeline, body);
     return { id, url: web_url, ...(project_id === undefined ? {} : { projectId: project_id }) };
   }
 
@@ -229,9 +230,9 @@ export class GitLabClient implements GitLabApi {
       this.call('getPipeline', [], () => this.api.pipelines.show(project, pipelineId)),
       this.call('getPipeline', [], () => this.api.pipelines.allVariables(project, pipelineId)),
     ]);
-    const pipeline = parse('getPipeline', shownPipeline, shown);
+    const pipeline = parseAnswer('getPipeline', shownPipeline, shown);
     const variables: Record<string, string> = {};
-    for (const { key, value } of parse('getPipeline', pipelineVariables, vars)) {
+    for (const { key, value } of parseAnswer('getPipeline', pipelineVariables, vars)) {
       // Other variables may hold tokens: they are never kept.
       if (key.startsWith('SECREL_') && typeof value === 'string') variables[key] = value;
     }
@@ -255,7 +256,7 @@ export class GitLabClient implements GitLabApi {
     const body = await this.call('createMergeRequest', [], () =>
       this.api.mergeRequests.all({ projectId: project, sourceBranch, targetBranch, state: 'opened' }),
     );
-    const found = parse('createMergeRequest', mergeRequests, body)[0];
+    const found = parseAnswer('createMergeRequest', mergeRequests, body)[0];
     return found && { iid: found.iid, url: found.web_url };
   }
 
@@ -266,7 +267,7 @@ export class GitLabClient implements GitLabApi {
       let id = this.userIds.get(username);
       if (id === undefined) {
         const body = await this.call('resolveUser', [], () => this.api.users.all({ username }));
-        const match = parse('resolveUser', users, body).find(
+        const match = parseAnswer('resolveUser', users, body).find(
           (user) => user.username.toLowerCase() === username.toLowerCase(),
         );
         if (!match) throw new GitLabApiError('resolveUser', 404, false, `no GitLab user named ${username}`);
@@ -280,11 +281,7 @@ export class GitLabClient implements GitLabApi {
 
   /** Runs one gitbeaker call and maps its failure; `sent` lists text that must stay out of messages. */
   private async call<T>(operation: string, sent: Redactions, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      throw toGitLabApiError(operation, error, [this.token, ...sent]);
-    }
+    return callGitLab(operation, [this.token, ...sent], run);
   }
 }
 
@@ -297,11 +294,4 @@ function projectPathOf(webUrl: string): string {
   } catch {
     return '';
   }
-}
-
-/** Reads the fields secrel needs from a GitLab answer; an unexpected shape is permanent. */
-function parse<S extends z.ZodType>(operation: string, schema: S, body: unknown): z.output<S> {
-  const result = schema.safeParse(body);
-  if (!result.success) throw new GitLabApiError(operation, undefined, false, 'unexpected answer from GitLab');
-  return result.data;
 }

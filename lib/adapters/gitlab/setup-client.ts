@@ -8,8 +8,9 @@ import {
 } from '@gitbeaker/core';
 import * as z from 'zod';
 import { type HookTrigger, type ProjectHookView, SECREL_HOOK_TRIGGERS } from '../../core/setup/index.js';
-import { type Redactions, toGitLabApiError } from './error-mapping.js';
+import type { Redactions } from './error-mapping.js';
 import { GitLabApiError } from './errors.js';
+import { callGitLab, parseAnswer } from './gitlab-call.js';
 import { requesterFn } from './requester.js';
 
 /**
@@ -101,7 +102,7 @@ export class GitLabSetupClient {
 
   /** The token's user. */
   async currentUser(): Promise<{ username: string; isAdmin: boolean }> {
-    const body = parse(
+    const body = parseAnswer(
       'currentUser',
       currentUser,
       await this.call('currentUser', [], () => this.api.users.showCurrentUser()),
@@ -113,7 +114,7 @@ export class GitLabSetupClient {
   async token(): Promise<{ scopes: string[]; active: boolean; expiresAt: string | null } | undefined> {
     const body = await this.orUndefined('token', () => this.api.tokens.show());
     if (body === undefined) return undefined;
-    const parsed = parse('token', tokenSelf, body);
+    const parsed = parseAnswer('token', tokenSelf, body);
     return { scopes: parsed.scopes, active: parsed.active && !parsed.revoked, expiresAt: parsed.expires_at };
   }
 
@@ -125,7 +126,7 @@ export class GitLabSetupClient {
   > {
     const body = await this.orUndefined('project', () => this.api.projects.show(ref));
     if (body === undefined) return undefined;
-    const parsed = parse('project', project, body);
+    const parsed = parseAnswer('project', project, body);
     const levels = [parsed.permissions?.project_access, parsed.permissions?.group_access]
       .map((a) => a?.access_level)
       .filter((l): l is number => l !== undefined);
@@ -140,13 +141,13 @@ export class GitLabSetupClient {
   /** A user by username (case-insensitive, as GitLab matches it). */
   async user(username: string): Promise<{ id: number; username: string; state: string } | undefined> {
     const body = await this.call('user', [], () => this.api.users.all({ username }));
-    return parse('user', users, body).find((u) => u.username.toLowerCase() === username.toLowerCase());
+    return parseAnswer('user', users, body).find((u) => u.username.toLowerCase() === username.toLowerCase());
   }
 
   /** Names of the protected branches (wildcard rules as written). */
   async protectedBranches(ref: number | string): Promise<string[]> {
     const body = await this.call('protectedBranches', [], () => this.api.protectedBranches.all(ref));
-    return parse('protectedBranches', named, body).map((b) => b.name);
+    return parseAnswer('protectedBranches', named, body).map((b) => b.name);
   }
 
   /** Branches matching a regular expression (GitLab's `regex` filter, RE2 syntax). */
@@ -154,13 +155,13 @@ export class GitLabSetupClient {
     // `regex` is a documented filter gitbeaker's typed options do not list yet.
     const options = { regex: pattern } as Parameters<typeof this.api.branches.all>[1];
     const body = await this.call('branches', [], () => this.api.branches.all(ref, options));
-    return parse('branches', named, body).map((b) => b.name);
+    return parseAnswer('branches', named, body).map((b) => b.name);
   }
 
   /** The project's hooks. */
   async hooks(ref: number | string): Promise<ProjectHookView[]> {
     const body = await this.call('hooks', [], () => this.api.hooks.all(ref));
-    return parse('hooks', hooks, body).map(toView);
+    return parseAnswer('hooks', hooks, body).map(toView);
   }
 
   /** Adds secrel's hook. */
@@ -171,7 +172,7 @@ export class GitLabSetupClient {
     const body = await this.call('addHook', [desired.secret], () =>
       this.api.hooks.add(ref, desired.url, hookOptions(desired)),
     );
-    return toView(parse('addHook', hook, body));
+    return toView(parseAnswer('addHook', hook, body));
   }
 
   /** Sets a hook's URL, secret, triggers and SSL verification. */
@@ -183,7 +184,7 @@ export class GitLabSetupClient {
     const body = await this.call('editHook', [desired.secret], () =>
       this.api.hooks.edit(ref, hookId, desired.url, hookOptions(desired)),
     );
-    return toView(parse('editHook', hook, body));
+    return toView(parseAnswer('editHook', hook, body));
   }
 
   /**
@@ -224,11 +225,7 @@ export class GitLabSetupClient {
   }
 
   private async call<T>(operation: string, sent: Redactions, run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      throw toGitLabApiError(operation, error, [this.apiToken, ...sent]);
-    }
+    return callGitLab(operation, [this.apiToken, ...sent], run);
   }
 }
 
@@ -250,10 +247,4 @@ function toView(parsed: z.output<typeof hook>): ProjectHookView {
     enableSslVerification: parsed.enable_ssl_verification,
     triggers: SECREL_HOOK_TRIGGERS.filter((t) => record[t] === true),
   };
-}
-
-function parse<S extends z.ZodType>(operation: string, schema: S, body: unknown): z.output<S> {
-  const result = schema.safeParse(body);
-  if (!result.success) throw new GitLabApiError(operation, undefined, false, 'unexpected answer from GitLab');
-  return result.data;
 }

@@ -1,1 +1,5 @@
-export { executionArn, StepFunctionsWorkflow, type StepFunctionsWorkflowOptions } from './workflow.js';
+export {
+  executionArn,
+  StepFunctionsWorkflow,
+  type StepFunctionsWorkflowOptions,
+} from './step-functions-workflow.js';

@@ -5,7 +5,7 @@ import { createDocumentClient, createDynamoClient } from '../../../lib/adapters/
 import { ensureReleaseTable } from '../../../lib/adapters/dynamo/create-table.js';
 import { DynamoReleaseStore } from '../../../lib/adapters/dynamo/store.js';
 import { TABLE_LAYOUT } from '../../../lib/adapters/dynamo/table-layout.js';
-import { releaseState } from './helpers.js';
+import { releaseState } from '../../support/release-builders.js';
 
 describe('ensureReleaseTable', () => {
   it('creates an on-demand table with the store layout: pk/sk, GSI gsi1 on gsi1pk/gsi1sk', async () => {

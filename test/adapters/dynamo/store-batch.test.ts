@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DuplicateDeliveriesError, RevisionConflictError } from '../../../lib/ports.js';
-import { entry, makeTestStore, nextRevision, releaseState } from './helpers.js';
+import { entry, nextRevision, releaseState } from '../../support/release-builders.js';
+import { makeTestStore } from '../../support/test-store.js';
 
 describe('DynamoReleaseStore.commitBatch', () => {
   it('writes several changes to a release in one transaction, each timeline under its own revision', async () => {

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RevisionConflictError } from '../../../lib/ports.js';
-import { makeTestStore, nextRevision, releaseState, type TestStore } from './helpers.js';
+import { nextRevision, releaseState } from '../../support/release-builders.js';
+import { makeTestStore, type TestStore } from '../../support/test-store.js';
 
 /**
  * Routing keys a release gives up (a completed release's projects) are deleted in the same

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { UnclaimedActionError } from '../../../lib/adapters/dynamo/errors.js';
 import type { ActionRecord } from '../../../lib/core/types/release.js';
-import { makeTestStore, nextRevision, releaseState, startedAction, type TestStore } from './helpers.js';
+import { nextRevision, releaseState, startedAction } from '../../support/release-builders.js';
+import { makeTestStore, type TestStore } from '../../support/test-store.js';
 
 /**
  * Two things the store must carry for issue 4: a `pipeline:` gate that failed reads back as

@@ -14,14 +14,8 @@ import {
 import type { ReleaseState } from '../../../lib/core/types/release.js';
 import { DuplicateDeliveryError, RevisionConflictError } from '../../../lib/ports.js';
 import { withRevisionRetry } from '../../../lib/services/release-writer.js';
-import {
-  entry,
-  makeTestStore,
-  nextRevision,
-  releaseState,
-  startedAction,
-  type TestStore,
-} from './helpers.js';
+import { entry, nextRevision, releaseState, startedAction } from '../../support/release-builders.js';
+import { makeTestStore, type TestStore } from '../../support/test-store.js';
 
 const NOW_MS = Date.UTC(2026, 11, 1, 9, 0, 0);
 

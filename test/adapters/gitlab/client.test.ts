@@ -1,9 +1,11 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GitLabClient } from '../../../lib/adapters/gitlab/client.js';
 import { GitLabApiError } from '../../../lib/adapters/gitlab/errors.js';
 import { type FakeGitLab, startFakeGitLab } from '../../../lib/local/fakes/fake-gitlab.js';
+import { failure } from '../../support/failure.js';
+import { withFake } from '../../support/with-fake.js';
 
 const PROJECT = { id: 7, path: 'security/product', defaultBranch: 'main' };
 const INFRA = { id: 9, path: 'infra/production', defaultBranch: 'main' };
@@ -11,29 +13,16 @@ const INFRA = { id: 9, path: 'infra/production', defaultBranch: 'main' };
 let gitlab: FakeGitLab;
 let client: GitLabClient;
 
-beforeAll(async () => {
-  gitlab = await startFakeGitLab({
-    projects: [PROJECT, INFRA],
-    users: ['alice', 'bob'],
-  });
-});
-afterAll(() => gitlab.close());
-beforeEach(() => {
-  gitlab.reset();
-  client = new GitLabClient({ host: gitlab.url, token: gitlab.token });
-});
+withFake(
+  () => startFakeGitLab({ projects: [PROJECT, INFRA], users: ['alice', 'bob'] }),
+  (fake) => {
+    gitlab = fake;
+    client = new GitLabClient({ host: gitlab.url, token: gitlab.token });
+  },
+);
 
 function callsTo(method: string, pathEnd: RegExp) {
   return gitlab.calls.filter((c) => c.method === method && pathEnd.test(decodeURIComponent(c.path)));
-}
-
-async function failure(run: () => Promise<unknown>): Promise<GitLabApiError> {
-  const error = await run().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(GitLabApiError);
-  return error as GitLabApiError;
 }
 
 describe('GitLabClient against the fake GitLab', () => {
@@ -174,7 +163,7 @@ describe('GitLabClient against the fake GitLab', () => {
   });
 
   it('refuses, permanently, an assignee who is not a GitLab user', async () => {
-    const error = await failure(() =>
+    const error = await failure(GitLabApiError, () =>
       client.createMergeRequest(PROJECT.id, {
         sourceBranch: 'a',
         targetBranch: 'main',
@@ -220,7 +209,7 @@ describe('GitLabClient error mapping', () => {
   it('marks a 503 from GitLab transient, so the state machine retries', async () => {
     gitlab.failRequests({ method: 'POST', path: /pipeline$/, status: 503, times: 1 });
 
-    const error = await failure(() => client.createPipeline(PROJECT.id, 'main', {}));
+    const error = await failure(GitLabApiError, () => client.createPipeline(PROJECT.id, 'main', {}));
 
     expect(error).toMatchObject({ status: 503, transient: true, operation: 'createPipeline' });
   });
@@ -229,14 +218,14 @@ describe('GitLabClient error mapping', () => {
     gitlab.failRequests({ method: 'POST', path: /notes$/, status: 429, times: Number.POSITIVE_INFINITY });
     const { iid } = await client.createIssue(PROJECT.id, { title: 'R', description: '', confidential: true });
 
-    const error = await failure(() => client.createIssueNote(PROJECT.id, iid, 'hello'));
+    const error = await failure(GitLabApiError, () => client.createIssueNote(PROJECT.id, iid, 'hello'));
 
     expect(error).toMatchObject({ status: 429, transient: true });
     expect(callsTo('POST', /notes$/)).toHaveLength(1);
   });
 
   it('marks a 404 permanent: the project does not exist', async () => {
-    const error = await failure(() =>
+    const error = await failure(GitLabApiError, () =>
       client.createIssue(404, { title: 'T', description: '', confidential: true }),
     );
 
@@ -247,7 +236,7 @@ describe('GitLabClient error mapping', () => {
   it('marks a wrong token permanent and never repeats the token', async () => {
     const wrong = new GitLabClient({ host: gitlab.url, token: 'glpat-wrong-token-123' });
 
-    const error = await failure(() => wrong.createBranch(PROJECT.id, 'b', 'main'));
+    const error = await failure(GitLabApiError, () => wrong.createBranch(PROJECT.id, 'b', 'main'));
 
     expect(error).toMatchObject({ status: 401, transient: false });
     expect(error.message).not.toContain('glpat-wrong-token-123');
@@ -263,7 +252,7 @@ describe('GitLabClient error mapping', () => {
       body: { message: 'title SQL injection in login is invalid; description Steps to exploit' },
     });
 
-    const error = await failure(() =>
+    const error = await failure(GitLabApiError, () =>
       client.createIssue(PROJECT.id, {
         title: 'SQL injection in login',
         description: 'Steps to exploit',
@@ -285,7 +274,7 @@ describe('GitLabClient error mapping', () => {
     const slow = new GitLabClient({ host: `http://127.0.0.1:${port}`, token: 'x', timeoutMs: 200 });
 
     try {
-      const error = await failure(() => slow.createBranch(1, 'b', 'main'));
+      const error = await failure(GitLabApiError, () => slow.createBranch(1, 'b', 'main'));
       expect(error).toMatchObject({ status: undefined, transient: true });
       expect(error.message).toBe('createBranch: GitLab did not answer in time');
     } finally {
@@ -300,7 +289,7 @@ describe('GitLabClient error mapping', () => {
     await closed.close();
     const offline = new GitLabClient({ host, token: 'x' });
 
-    const error = await failure(() => offline.createPipeline(1, 'main', {}));
+    const error = await failure(GitLabApiError, () => offline.createPipeline(1, 'main', {}));
 
     expect(error).toMatchObject({ status: undefined, transient: true });
   });

@@ -1,7 +1,8 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GitLabClient } from '../../../lib/adapters/gitlab/client.js';
 import { GitLabApiError } from '../../../lib/adapters/gitlab/errors.js';
 import { type FakeGitLab, startFakeGitLab } from '../../../lib/local/fakes/fake-gitlab.js';
+import { withFake } from '../../support/with-fake.js';
 
 /** Reading a pipeline back through gitbeaker, against the fake GitLab over HTTP (reconciliation). */
 
@@ -10,15 +11,14 @@ const PROJECT = { id: 7, path: 'security/product', defaultBranch: 'main' };
 let gitlab: FakeGitLab;
 let client: GitLabClient;
 
-beforeAll(async () => {
-  gitlab = await startFakeGitLab({ projects: [PROJECT] });
-});
-afterAll(() => gitlab.close());
-beforeEach(() => {
-  gitlab.reset();
-  gitlab.setWebhook('http://127.0.0.1:1/webhooks/gitlab');
-  client = new GitLabClient({ host: gitlab.url, token: gitlab.token });
-});
+withFake(
+  () => startFakeGitLab({ projects: [PROJECT] }),
+  (fake) => {
+    gitlab = fake;
+    gitlab.setWebhook('http://127.0.0.1:1/webhooks/gitlab');
+    client = new GitLabClient({ host: gitlab.url, token: gitlab.token });
+  },
+);
 
 describe('GitLabClient.getPipeline', () => {
   it('reads status, ref, project path and only the SECREL_ variables of a pipeline', async () => {

@@ -1,8 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GitLabClient } from '../../../lib/adapters/gitlab/client.js';
 import { GitLabApiError } from '../../../lib/adapters/gitlab/errors.js';
 import { MAX_RATE_LIMIT_RETRIES, retryAfterMs } from '../../../lib/adapters/gitlab/requester.js';
 import { type FakeGitLab, startFakeGitLab } from '../../../lib/local/fakes/fake-gitlab.js';
+import { failure } from '../../support/failure.js';
+import { withFake } from '../../support/with-fake.js';
 
 /**
  * GitLab under strain, through gitbeaker to the fake GitLab over HTTP: a 429 with a short
@@ -18,25 +20,15 @@ const ISSUE = { title: 'Security release', description: '', confidential: true }
 let gitlab: FakeGitLab;
 let client: GitLabClient;
 
-beforeAll(async () => {
-  gitlab = await startFakeGitLab({ projects: [PROJECT] });
-});
-afterAll(() => gitlab.close());
-beforeEach(() => {
-  gitlab.reset();
-  client = new GitLabClient({ host: gitlab.url, token: gitlab.token, timeoutMs: 8_000 });
-});
+withFake(
+  () => startFakeGitLab({ projects: [PROJECT] }),
+  (fake) => {
+    gitlab = fake;
+    client = new GitLabClient({ host: gitlab.url, token: gitlab.token, timeoutMs: 8_000 });
+  },
+);
 
 const issuePosts = () => gitlab.calls.filter((c) => c.method === 'POST' && /\/issues$/.test(c.path));
-
-async function failure(run: () => Promise<unknown>): Promise<GitLabApiError> {
-  const error = await run().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(GitLabApiError);
-  return error as GitLabApiError;
-}
 
 describe('GitLab rate limiting and failures', () => {
   it('waits the Retry-After GitLab gave, sends the create again, and the issue exists once', async () => {
@@ -60,7 +52,7 @@ describe('GitLab rate limiting and failures', () => {
 
   it('gives up after a few rate-limited answers and reports it transient', async () => {
     gitlab.failRequests({ method: 'POST', path: /issues$/, status: 429, times: 10, retryAfter: '0' });
-    const error = await failure(() => client.createIssue(PROJECT.id, ISSUE));
+    const error = await failure(GitLabApiError, () => client.createIssue(PROJECT.id, ISSUE));
     expect(error).toMatchObject({ status: 429, transient: true });
     expect(issuePosts()).toHaveLength(1 + MAX_RATE_LIMIT_RETRIES);
     expect(gitlab.issues).toHaveLength(0);
@@ -68,7 +60,7 @@ describe('GitLab rate limiting and failures', () => {
 
   it('leaves a long Retry-After to the state machine: one call, transient', async () => {
     gitlab.failRequests({ method: 'POST', path: /issues$/, status: 429, times: 1, retryAfter: '120' });
-    const error = await failure(() => client.createIssue(PROJECT.id, ISSUE));
+    const error = await failure(GitLabApiError, () => client.createIssue(PROJECT.id, ISSUE));
     expect(error).toMatchObject({ status: 429, transient: true });
     expect(issuePosts()).toHaveLength(1);
   });
@@ -76,7 +68,7 @@ describe('GitLab rate limiting and failures', () => {
   it('reports GitLab\'s 429, not "no answer", when the request runs out of time while waiting', async () => {
     gitlab.failRequests({ method: 'POST', path: /issues$/, status: 429, times: 1, retryAfter: '5' });
     const impatient = new GitLabClient({ host: gitlab.url, token: gitlab.token, timeoutMs: 1_000 });
-    const error = await failure(() => impatient.createIssue(PROJECT.id, ISSUE));
+    const error = await failure(GitLabApiError, () => impatient.createIssue(PROJECT.id, ISSUE));
     // An answered call did not take effect: the action may send it again (no person needed).
     expect(error).toMatchObject({ status: 429, transient: true });
     expect(issuePosts()).toHaveLength(1);
@@ -85,7 +77,7 @@ describe('GitLab rate limiting and failures', () => {
   for (const status of [500, 502]) {
     it(`does not repeat a create GitLab answered ${status}: transient, for the state machine`, async () => {
       gitlab.failRequests({ method: 'POST', path: /issues$/, status, times: 1, retryAfter: '1' });
-      const error = await failure(() => client.createIssue(PROJECT.id, ISSUE));
+      const error = await failure(GitLabApiError, () => client.createIssue(PROJECT.id, ISSUE));
       expect(error).toMatchObject({ status, transient: true });
       expect(issuePosts()).toHaveLength(1);
     });
@@ -94,7 +86,7 @@ describe('GitLab rate limiting and failures', () => {
   it('does not repeat a create whose answer never came (timeout): transient, one call', async () => {
     gitlab.failRequests({ method: 'POST', path: /issues$/, status: 201, times: 1, delayMs: 5_000 });
     const impatient = new GitLabClient({ host: gitlab.url, token: gitlab.token, timeoutMs: 1_000 });
-    const error = await failure(() => impatient.createIssue(PROJECT.id, ISSUE));
+    const error = await failure(GitLabApiError, () => impatient.createIssue(PROJECT.id, ISSUE));
     expect(error).toMatchObject({ status: undefined, transient: true });
     expect(error.message).toBe('createIssue: GitLab did not answer in time');
     expect(issuePosts()).toHaveLength(1);

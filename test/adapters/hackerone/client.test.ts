@@ -1,32 +1,21 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HackerOneClient } from '../../../lib/adapters/hackerone/client.js';
 import { HackerOneError } from '../../../lib/adapters/hackerone/errors.js';
 import { type FakeHackerOne, startFakeHackerOne } from '../../../lib/local/fakes/fake-hackerone.js';
+import { failure } from '../../support/failure.js';
+import { withFake } from '../../support/with-fake.js';
 
 let hackerone: FakeHackerOne;
 let client: HackerOneClient;
 
-beforeAll(async () => {
-  hackerone = await startFakeHackerOne();
-});
-afterAll(() => hackerone.close());
-beforeEach(() => {
-  hackerone.reset();
+withFake(startFakeHackerOne, (fake) => {
+  hackerone = fake;
   client = new HackerOneClient({
     baseUrl: hackerone.url,
     apiIdentifier: hackerone.apiIdentifier,
     token: hackerone.token,
   });
 });
-
-async function failure(run: () => Promise<unknown>): Promise<HackerOneError> {
-  const error = await run().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(HackerOneError);
-  return error as HackerOneError;
-}
 
 describe('HackerOneClient against the fake HackerOne', () => {
   it('thanks the reporter with a comment they can see, using basic auth', async () => {
@@ -70,7 +59,7 @@ describe('HackerOneClient against the fake HackerOne', () => {
   it('marks a 503 transient', async () => {
     hackerone.failRequests({ path: /activities$/, status: 503, times: 1 });
 
-    const error = await failure(() => client.comment('1', 'thanks'));
+    const error = await failure(HackerOneError, () => client.comment('1', 'thanks'));
 
     expect(error).toMatchObject({ status: 503, transient: true });
   });
@@ -82,7 +71,7 @@ describe('HackerOneClient against the fake HackerOne', () => {
       token: 'h1-secret-token',
     });
 
-    const error = await failure(() => wrong.comment('9', 'Thanks for the SSRF report'));
+    const error = await failure(HackerOneError, () => wrong.comment('9', 'Thanks for the SSRF report'));
 
     expect(error).toMatchObject({ status: 401, transient: false });
     expect(error.message).toBe('comment: HackerOne answered 401 for report 9');
@@ -93,7 +82,7 @@ describe('HackerOneClient against the fake HackerOne', () => {
     const baseUrl = gone.url;
     await gone.close();
 
-    const error = await failure(() =>
+    const error = await failure(HackerOneError, () =>
       new HackerOneClient({ baseUrl, apiIdentifier: 'a', token: 'b' }).comment('1', 'thanks'),
     );
 

@@ -1,26 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NotifyError } from '../../../lib/adapters/notify/errors.js';
 import { createNotifier } from '../../../lib/adapters/notify/index.js';
 import { NoopNotifier } from '../../../lib/adapters/notify/noop.js';
 import { SlackNotifier } from '../../../lib/adapters/notify/slack.js';
 import { type FakeSlack, startFakeSlack } from '../../../lib/local/fakes/fake-slack.js';
+import { failure } from '../../support/failure.js';
+import { withFake } from '../../support/with-fake.js';
 
 let slack: FakeSlack;
 
-beforeAll(async () => {
-  slack = await startFakeSlack();
+withFake(startFakeSlack, (fake) => {
+  slack = fake;
 });
-afterAll(() => slack.close());
-beforeEach(() => slack.reset());
-
-async function failure(run: () => Promise<unknown>): Promise<NotifyError> {
-  const error = await run().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(NotifyError);
-  return error as NotifyError;
-}
 
 describe('SlackNotifier against the fake Slack', () => {
   it('posts the notification as text to the incoming webhook', async () => {
@@ -40,7 +31,9 @@ describe('SlackNotifier against the fake Slack', () => {
   it('marks Slack rate limiting transient', async () => {
     slack.failNext(1, 429);
 
-    const error = await failure(() => new SlackNotifier({ webhookUrl: slack.webhookUrl }).notify('hello'));
+    const error = await failure(NotifyError, () =>
+      new SlackNotifier({ webhookUrl: slack.webhookUrl }).notify('hello'),
+    );
 
     expect(error).toMatchObject({ status: 429, transient: true });
   });
@@ -48,7 +41,7 @@ describe('SlackNotifier against the fake Slack', () => {
   it('marks a removed webhook (404) permanent without repeating its secret URL', async () => {
     const url = slack.webhookUrl.replace('/services/', '/gone/');
 
-    const error = await failure(() => new SlackNotifier({ webhookUrl: url }).notify('hello'));
+    const error = await failure(NotifyError, () => new SlackNotifier({ webhookUrl: url }).notify('hello'));
 
     expect(error).toMatchObject({ status: 404, transient: false });
     expect(error.message).not.toContain('/gone/');

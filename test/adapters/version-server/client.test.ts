@@ -1,33 +1,22 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HttpVersionServer } from '../../../lib/adapters/version-server/client.js';
 import { VersionServerError } from '../../../lib/adapters/version-server/errors.js';
 import {
   type FakeVersionServer,
   startFakeVersionServer,
 } from '../../../lib/local/fakes/fake-version-server.js';
+import { failure } from '../../support/failure.js';
+import { withFake } from '../../support/with-fake.js';
 
 const entry = { version: '17.5.1', security: true, releasedAt: '2025-03-07T23:00:00Z' };
 
 let server: FakeVersionServer;
 let client: HttpVersionServer;
 
-beforeAll(async () => {
-  server = await startFakeVersionServer();
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.reset();
+withFake(startFakeVersionServer, (fake) => {
+  server = fake;
   client = new HttpVersionServer({ baseUrl: `${server.url}/`, token: server.token });
 });
-
-async function failure(run: () => Promise<unknown>): Promise<VersionServerError> {
-  const error = await run().then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(VersionServerError);
-  return error as VersionServerError;
-}
 
 describe('HttpVersionServer against the fake version server', () => {
   it('adds a security version entry with a bearer token', async () => {
@@ -55,7 +44,7 @@ describe('HttpVersionServer against the fake version server', () => {
   it('marks a 503 transient and succeeds once the server is back', async () => {
     server.failNext(1);
 
-    const error = await failure(() => client.addVersion(entry));
+    const error = await failure(VersionServerError, () => client.addVersion(entry));
     await client.addVersion(entry);
 
     expect(error).toMatchObject({ status: 503, transient: true });
@@ -65,7 +54,7 @@ describe('HttpVersionServer against the fake version server', () => {
   it('marks a 422 permanent', async () => {
     server.failPermanently();
 
-    const error = await failure(() => client.addVersion(entry));
+    const error = await failure(VersionServerError, () => client.addVersion(entry));
 
     expect(error).toMatchObject({ status: 422, transient: false });
     expect(error.message).toBe('addVersion: version server answered 422 for 17.5.1');
@@ -74,7 +63,7 @@ describe('HttpVersionServer against the fake version server', () => {
   it('marks a wrong token permanent without repeating the token', async () => {
     const wrong = new HttpVersionServer({ baseUrl: server.url, token: 'secret-token-xyz' });
 
-    const error = await failure(() => wrong.addVersion(entry));
+    const error = await failure(VersionServerError, () => wrong.addVersion(entry));
 
     expect(error).toMatchObject({ status: 401, transient: false });
     expect(error.message).not.toContain('secret-token-xyz');
@@ -85,7 +74,9 @@ describe('HttpVersionServer against the fake version server', () => {
     const baseUrl = gone.url;
     await gone.close();
 
-    const error = await failure(() => new HttpVersionServer({ baseUrl, token: 't' }).addVersion(entry));
+    const error = await failure(VersionServerError, () =>
+      new HttpVersionServer({ baseUrl, token: 't' }).addVersion(entry),
+    );
 
     expect(error).toMatchObject({ status: undefined, transient: true });
   });

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { executionArn, StepFunctionsWorkflow } from '../../../lib/adapters/sfn/workflow.js';
+import { executionArn, StepFunctionsWorkflow } from '../../../lib/adapters/sfn/step-functions-workflow.js';
 
 /**
  * The adapter against a loopback endpoint that speaks Step Functions' JSON protocol: what goes on

@@ -1,5 +1,5 @@
-import type { DeliverableEffect } from '../../../lib/core/types/workflow.js';
-import type { EffectDispatcher } from '../../../lib/ports.js';
+import type { DeliverableEffect } from '../../lib/core/types/workflow.js';
+import type { EffectDispatcher } from '../../lib/ports.js';
 
 /** A dispatcher that records what it was given, for tests and the benchmark. */
 export class RecordingEffectDispatcher implements EffectDispatcher {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TABLE_LAYOUT } from '../../lib/adapters/dynamo/table-layout.js';
-import { TABLE_KEYS } from '../../lib/infra/table.js';
+import { TABLE_KEYS } from '../../lib/infra/release-table.js';
 import { resourcesOfType, synthesizeOnce } from './synth.js';
 
 function releaseTable(stage: string) {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFINITION_SUBSTITUTIONS, STATE_MACHINE_FILE } from '../../lib/infra/workflow.js';
+import { DEFINITION_SUBSTITUTIONS, STATE_MACHINE_FILE } from '../../lib/infra/release-state-machine.js';
 import { actionsOfRole, logicalId, resourcesOfType, statementsOfRole, synthesizeOnce } from './synth.js';
 
 interface StateMachineProps {

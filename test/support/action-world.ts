@@ -1,15 +1,16 @@
 import { DateTime } from 'luxon';
-import { GitLabClient } from '../../../lib/adapters/gitlab/client.js';
-import { parseConfig } from '../../../lib/core/config.js';
-import { DEFAULT_PLAYBOOK } from '../../../lib/core/default-playbook.js';
-import { initialTaskStates } from '../../../lib/core/tasks.js';
-import type { ReleaseState } from '../../../lib/core/types/release.js';
-import type { FakeProject } from '../../../lib/local/fakes/fake-gitlab-state.js';
-import { type FakeGitLab, startFakeGitLab } from '../../../lib/local/fakes/index.js';
-import type { HackerOne, VersionServer, Workflow } from '../../../lib/ports.js';
-import { silentLogger } from '../../../lib/services/logger.js';
-import type { RuntimeDeps } from '../../../lib/services/types.js';
-import { makeTestStore } from '../../adapters/dynamo/helpers.js';
+import { GitLabClient } from '../../lib/adapters/gitlab/client.js';
+import { parseConfig } from '../../lib/core/config.js';
+import { DEFAULT_PLAYBOOK } from '../../lib/core/default-playbook.js';
+import { initialTaskStates } from '../../lib/core/tasks.js';
+import type { ReleaseState } from '../../lib/core/types/release.js';
+import type { FakeProject } from '../../lib/local/fakes/fake-gitlab-state.js';
+import { type FakeGitLab, startFakeGitLab } from '../../lib/local/fakes/index.js';
+import type { HackerOne, VersionServer, Workflow } from '../../lib/ports.js';
+import { silentLogger } from '../../lib/services/logger.js';
+import type { RuntimeDeps } from '../../lib/services/types.js';
+import { releaseState } from './release-builders.js';
+import { makeTestStore } from './test-store.js';
 
 /** The state machine's side of the gate protocol, as the services see it: what they sent. */
 export class RecordingWorkflow implements Workflow {
@@ -107,56 +108,18 @@ export async function actionWorld(options: ActionWorldOptions = {}): Promise<Act
     },
     async seed(overrides = {}) {
       const versions = overrides.versions ?? ['17.5', '17.4'];
-      const state: ReleaseState = {
-        id: `42-${VULNERABILITY_IID}`,
-        revision: 1,
-        status: 'planning',
-        projectId: 42,
-        projectPath: 'acme/product',
+      const state = releaseState(VULNERABILITY_IID, {
         vulnerabilityIssue: { projectId: 42, iid: vulnerability.iid, url: vulnerability.webUrl },
         dayOne: '2026-12-01',
-        slipHours: 0,
         versions,
-        phase: 'first-steps',
         tasks: initialTaskStates(DEFAULT_PLAYBOOK, versions),
-        mergeRequests: {},
-        pipelines: {},
-        deployments: {},
-        gates: {},
         createdAt: '2026-11-30T09:00:00.000Z',
         updatedAt: '2026-11-30T09:00:00.000Z',
         ...overrides,
-      };
+      });
       await store.commit({ state, timeline: [] });
       return state;
     },
     close: () => gitlab.close(),
   };
-}
-
-/** A release ready to publish: every earlier task done, every version's security MR merged. */
-export function readyToPublish(versions: readonly string[] = ['17.5', '17.4']): Partial<ReleaseState> {
-  const tasks = initialTaskStates(DEFAULT_PLAYBOOK, versions);
-  const done = { status: 'done', by: 'someone', at: '2026-12-03T10:00:00.000Z', via: 'command' } as const;
-  for (const key of Object.keys(tasks)) {
-    const phase = DEFAULT_PLAYBOOK.tasks.find((t) => t.id === key.split('@')[0])?.phase;
-    if (phase !== 'day-four-end' && phase !== 'afterwards') tasks[key] = done;
-  }
-  const mergeRequests = Object.fromEntries(
-    versions.map((version, i) => [
-      `42!${i + 1}`,
-      {
-        projectId: 42,
-        iid: i + 1,
-        targetBranch: `${version.replace('.', '-')}-stable`,
-        sourceBranch: `fix-${version}`,
-        version,
-        state: 'merged' as const,
-        url: `https://gitlab.example.com/acme/product/-/merge_requests/${i + 1}`,
-        updatedAt: '2026-12-02T10:00:00.000Z',
-        countedVia: 'role' as const,
-      },
-    ]),
-  );
-  return { versions, tasks, mergeRequests, phase: 'day-four-end', status: 'running' };
 }

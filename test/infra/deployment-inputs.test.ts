@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveDeployment } from '../../lib/infra/deployment.js';
+import { resolveDeployment } from '../../lib/infra/deployment-inputs.js';
 
 const CONFIG = {
   gitlab: { url: 'https://gitlab.acme.test' },

@@ -4,9 +4,9 @@ import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { FunctionEnv } from '../core/function-env.js';
 import { SecrelFunction } from './lambda-function.js';
+import type { ReleaseTable } from './release-table.js';
 import type { ReleaseSecrets } from './secrets.js';
 import type { SecretKind } from './settings.js';
-import type { ReleaseTable } from './table.js';
 
 /**
  * Secrets the actions function reads: it is the one that calls GitLab (including ingress's replies),

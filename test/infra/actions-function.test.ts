@@ -1,12 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  actionsOfRole,
-  exampleConfig,
-  minimalConfig,
-  resourcesOfType,
-  statementsOfRole,
-  synthesizeOnce,
-} from './synth.js';
+import { exampleConfig, minimalConfig } from '../support/configs.js';
+import { actionsOfRole, resourcesOfType, statementsOfRole, synthesizeOnce } from './synth.js';
 
 describe('action and gate functions', () => {
   it('let the gate answer task tokens of the release state machine, and nothing more on it', () => {

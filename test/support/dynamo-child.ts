@@ -1,4 +1,4 @@
-import { startDynamoLocal } from '../../../lib/local/dynamo-local.js';
+import { startDynamoLocal } from '../../lib/local/dynamo-local.js';
 
 /**
  * A process that starts DynamoDB Local, prints the java pid and then dies the way the argument
