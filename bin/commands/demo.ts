@@ -1,6 +1,6 @@
 import { readdir, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { RehearsalResult } from '../../lib/local/rehearsal/script.js';
+import type { RehearsalResult } from '../../lib/local/rehearsal/world.js';
 import { EXIT_FAILURE, EXIT_OK, type Output, processOutput, readCommandLine, runCommand } from './args.js';
 import { parseSpeed } from './serve.js';
 
@@ -90,7 +90,7 @@ export async function run(argv: readonly string[], output: Output = processOutpu
     if (!line) return EXIT_OK;
     const { values } = line;
     const { DEFAULT_REHEARSAL_SPEED, playRelease, startRehearsalWorld } = await import(
-      '../../lib/local/rehearsal/script.js'
+      '../../lib/local/rehearsal/world.js'
     );
     const speed = values.speed === undefined ? DEFAULT_REHEARSAL_SPEED : parseSpeed('--speed', values.speed);
     const failBackport = values['fail-backport'];

@@ -7,7 +7,7 @@ import {
   REHEARSAL_PEOPLE,
   REHEARSAL_VERSIONS,
   type RehearsalWorld,
-} from '../../lib/local/rehearsal/script.js';
+} from '../../lib/local/rehearsal/world.js';
 import { phaseCutoff, playStory } from './support/storyline.js';
 import { useRehearsalWorld } from './support/world.js';
 

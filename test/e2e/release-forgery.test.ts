@@ -9,7 +9,7 @@ import {
   REHEARSAL_PROJECT,
   REHEARSAL_VERSIONS,
   type RehearsalWorld,
-} from '../../lib/local/rehearsal/script.js';
+} from '../../lib/local/rehearsal/world.js';
 import { phaseCutoff, playStory, reachedPhase } from './support/storyline.js';
 import { useRehearsalWorld } from './support/world.js';
 

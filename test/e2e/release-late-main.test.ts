@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { utc } from '../../lib/core/documents/format.js';
-import { REHEARSAL_VERSIONS } from '../../lib/local/rehearsal/script.js';
+import { REHEARSAL_VERSIONS } from '../../lib/local/rehearsal/world.js';
 import { phaseCutoff, phaseStart, playStory } from './support/storyline.js';
 import { useRehearsalWorld } from './support/world.js';
 

@@ -1,7 +1,7 @@
 import type { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { utc } from '../../lib/core/documents/format.js';
-import { REHEARSAL_PEOPLE } from '../../lib/local/rehearsal/script.js';
+import { REHEARSAL_PEOPLE } from '../../lib/local/rehearsal/world.js';
 import { phaseCutoff, playStory, reachedPhase } from './support/storyline.js';
 import { useRehearsalWorld } from './support/world.js';
 

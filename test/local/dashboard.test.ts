@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
-import { playRelease, startRehearsalWorld } from '../../lib/local/rehearsal/script.js';
+import { playRelease, startRehearsalWorld } from '../../lib/local/rehearsal/world.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 

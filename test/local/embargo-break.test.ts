@@ -9,7 +9,7 @@ import {
   REHEARSAL_PROJECT,
   type RehearsalWorld,
   startRehearsalWorld,
-} from '../../lib/local/rehearsal/script.js';
+} from '../../lib/local/rehearsal/world.js';
 
 /**
  * Embargo break through local mode: the vulnerability issue made public on Day two escalates once

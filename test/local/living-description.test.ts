@@ -16,7 +16,7 @@ import {
   REHEARSAL_PROJECT,
   type RehearsalWorld,
   startRehearsalWorld,
-} from '../../lib/local/rehearsal/script.js';
+} from '../../lib/local/rehearsal/world.js';
 
 /**
  * The release issue's living section, through local mode: webhooks over HTTP into ingress,

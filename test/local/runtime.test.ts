@@ -7,7 +7,7 @@ import {
   playRelease,
   REHEARSAL_VERSIONS,
   startRehearsalWorld,
-} from '../../lib/local/rehearsal/script.js';
+} from '../../lib/local/rehearsal/world.js';
 
 describe('local runtime restart', () => {
   it('resumes a release stopped mid-release on the same data, and GitLab sees no action twice', {

@@ -15,9 +15,9 @@ import {
   rehearsalDayOne,
   releasePeople,
   stableBranch,
-} from '../../../lib/local/rehearsal/script.js';
+} from '../../../lib/local/rehearsal/world.js';
 
-export { phaseCutoff, reachedPhase } from '../../../lib/local/rehearsal/script.js';
+export { phaseCutoff, reachedPhase } from '../../../lib/local/rehearsal/world.js';
 
 /** When a phase starts for this release (after slips), once Day one is set. */
 export function phaseStart(state: ReleaseState, phase: PhaseId): DateTime | undefined {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, inject } from 'vitest';
-import { type RehearsalWorld, startRehearsalWorld } from '../../../lib/local/rehearsal/script.js';
+import { type RehearsalWorld, startRehearsalWorld } from '../../../lib/local/rehearsal/world.js';
 
 /** Twice the rehearsal's speed: a release day in about 7.5 s, still ample for the people's beats. */
 export const E2E_SPEED = 11_520;
