@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PLAYBOOK } from '../../lib/core/playbook.js';
-import { playRelease } from '../../lib/local/rehearsal/world.js';
+import { playRelease } from '../../lib/local/rehearsal/play.js';
 import { useRehearsalWorld } from './support/world.js';
 
 /**

@@ -3,12 +3,13 @@ import { thanksComment } from '../../lib/core/documents/follow-ups.js';
 import { utc } from '../../lib/core/documents/format.js';
 import { DEFAULT_PLAYBOOK } from '../../lib/core/playbook.js';
 import type { PhaseId } from '../../lib/core/types/playbook.js';
+import { phaseCutoff } from '../../lib/local/rehearsal/beats.js';
 import {
   REHEARSAL_PEOPLE,
   REHEARSAL_VERSIONS,
   type RehearsalWorld,
 } from '../../lib/local/rehearsal/world.js';
-import { phaseCutoff, playStory } from './support/storyline.js';
+import { playStory } from './support/storyline.js';
 import { useRehearsalWorld } from './support/world.js';
 
 /**

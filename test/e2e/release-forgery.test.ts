@@ -3,6 +3,7 @@ import { thanksComment } from '../../lib/core/documents/follow-ups.js';
 import { evaluateGate } from '../../lib/core/gates.js';
 import { DEFAULT_PLAYBOOK } from '../../lib/core/playbook.js';
 import { mergeRequestHook, pipelineHook } from '../../lib/local/fakes/index.js';
+import { phaseCutoff, reachedPhase } from '../../lib/local/rehearsal/beats.js';
 import {
   ACKNOWLEDGEMENTS_PROJECT,
   REHEARSAL_PEOPLE,
@@ -10,7 +11,7 @@ import {
   REHEARSAL_VERSIONS,
   type RehearsalWorld,
 } from '../../lib/local/rehearsal/world.js';
-import { phaseCutoff, playStory, reachedPhase } from './support/storyline.js';
+import { playStory } from './support/storyline.js';
 import { useRehearsalWorld } from './support/world.js';
 
 /**

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { utc } from '../../lib/core/documents/format.js';
+import { phaseCutoff, phaseStart } from '../../lib/local/rehearsal/beats.js';
 import { REHEARSAL_VERSIONS } from '../../lib/local/rehearsal/world.js';
-import { phaseCutoff, phaseStart, playStory } from './support/storyline.js';
+import { playStory } from './support/storyline.js';
 import { useRehearsalWorld } from './support/world.js';
 
 /**

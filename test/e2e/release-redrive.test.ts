@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { reachedPhase } from '../../lib/local/rehearsal/beats.js';
 import { REHEARSAL_PEOPLE } from '../../lib/local/rehearsal/world.js';
 import { expectEachActionOnce, repeated } from './support/once-each.js';
-import { playStory, reachedPhase } from './support/storyline.js';
+import { playStory } from './support/storyline.js';
 import { useRehearsalWorld } from './support/world.js';
 
 /**

@@ -1,8 +1,9 @@
 import type { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { utc } from '../../lib/core/documents/format.js';
+import { phaseCutoff, reachedPhase } from '../../lib/local/rehearsal/beats.js';
 import { REHEARSAL_PEOPLE } from '../../lib/local/rehearsal/world.js';
-import { phaseCutoff, playStory, reachedPhase } from './support/storyline.js';
+import { playStory } from './support/storyline.js';
 import { useRehearsalWorld } from './support/world.js';
 
 /**
