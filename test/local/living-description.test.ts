@@ -8,9 +8,13 @@ import {
   SECTION_START,
 } from '../../lib/core/documents/living-section.js';
 import type { ReleaseState } from '../../lib/core/types/release.js';
-import { editDescription } from '../../lib/local/fakes/fake-gitlab-people.js';
-import type { FakeIssue } from '../../lib/local/fakes/fake-gitlab-state.js';
-import { type HookMergeRequest, mergeRequestHook, pipelineHook } from '../../lib/local/fakes/gitlab-hooks.js';
+import {
+  type HookMergeRequest,
+  mergeRequestHook,
+  pipelineHook,
+} from '../../lib/local/fakes/gitlab/hook-payloads.js';
+import { editDescription } from '../../lib/local/fakes/gitlab/people.js';
+import type { FakeIssue } from '../../lib/local/fakes/gitlab/state.js';
 import {
   REHEARSAL_PEOPLE,
   REHEARSAL_PROJECT,

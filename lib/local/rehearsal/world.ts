@@ -9,9 +9,9 @@ import { parseConfig, type SecrelConfig } from '../../core/config.js';
 import type { Role } from '../../core/types/playbook.js';
 import type { Notifier } from '../../ports.js';
 import { type Logger, silentLogger } from '../../services/logger.js';
-import { type FakeGitLab, type PipelinePolicy, startFakeGitLab } from '../fakes/fake-gitlab.js';
 import { type FakeHackerOne, startFakeHackerOne } from '../fakes/fake-hackerone.js';
 import { type FakeVersionServer, startFakeVersionServer } from '../fakes/fake-version-server.js';
+import { type FakeGitLab, type PipelinePolicy, startFakeGitLab } from '../fakes/gitlab/fake-gitlab.js';
 import { type LocalRuntime, startLocalRuntime } from '../runtime.js';
 
 /**

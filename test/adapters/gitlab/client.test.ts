@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GitLabClient } from '../../../lib/adapters/gitlab/client.js';
 import { GitLabApiError } from '../../../lib/adapters/gitlab/errors.js';
-import { type FakeGitLab, startFakeGitLab } from '../../../lib/local/fakes/fake-gitlab.js';
+import { type FakeGitLab, startFakeGitLab } from '../../../lib/local/fakes/gitlab/fake-gitlab.js';
 
 const PROJECT = { id: 7, path: 'security/product', defaultBranch: 'main' };
 const INFRA = { id: 9, path: 'infra/production', defaultBranch: 'main' };

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { GitLabClient } from '../../../lib/adapters/gitlab/client.js';
 import { GitLabApiError } from '../../../lib/adapters/gitlab/errors.js';
 import { MAX_RATE_LIMIT_RETRIES, retryAfterMs } from '../../../lib/adapters/gitlab/requester.js';
-import { type FakeGitLab, startFakeGitLab } from '../../../lib/local/fakes/fake-gitlab.js';
+import { type FakeGitLab, startFakeGitLab } from '../../../lib/local/fakes/gitlab/fake-gitlab.js';
 
 /**
  * GitLab under strain, through gitbeaker to the fake GitLab over HTTP: a 429 with a short

@@ -5,8 +5,8 @@ import {
   type FakeGitLab,
   type FakeGitLabOptions,
   startFakeGitLab,
-} from '../../../lib/local/fakes/fake-gitlab.js';
-import { pipelineHook } from '../../../lib/local/fakes/gitlab-hooks.js';
+} from '../../../lib/local/fakes/gitlab/fake-gitlab.js';
+import { pipelineHook } from '../../../lib/local/fakes/gitlab/hook-payloads.js';
 import { type Receiver, startReceiver } from './receiver.js';
 
 const PROJECT = { id: 7, path: 'security/product', defaultBranch: 'main' };

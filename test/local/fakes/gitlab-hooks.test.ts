@@ -10,7 +10,7 @@ import {
   mergeRequestOpenedHook,
   pipelineHook,
   railsTime,
-} from '../../../lib/local/fakes/gitlab-hooks.js';
+} from '../../../lib/local/fakes/gitlab/hook-payloads.js';
 
 const project = { id: 7, path: 'security/product', defaultBranch: 'main' };
 const at = '2025-03-04T10:15:00.000Z';

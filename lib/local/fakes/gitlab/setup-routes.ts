@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import * as z from 'zod';
+import { type RecordedCall, sendEmpty, sendJson } from '../http.js';
+import { FAKE_GITLAB_VERSION } from '../webhook-sender.js';
 import type { FakeGitLab } from './fake-gitlab.js';
-import type { FakeProject } from './fake-gitlab-state.js';
-import { issueHook } from './gitlab-hooks.js';
-import { type RecordedCall, sendEmpty, sendJson } from './http.js';
-import { FAKE_GITLAB_VERSION } from './webhook-sender.js';
+import { issueHook } from './hook-payloads.js';
+import type { FakeProject } from './state.js';
 
 /**
  * The fake GitLab's setup API, the part `secrel connect` uses: the token's user and scopes,

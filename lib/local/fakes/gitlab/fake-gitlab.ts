@@ -1,15 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import * as z from 'zod';
-import {
-  type FakeBranch,
-  type FakeIssue,
-  type FakeMergeRequest,
-  type FakeNote,
-  type FakePipeline,
-  type FakeProject,
-  IdCounter,
-  nextUpdatedAt,
-} from './fake-gitlab-state.js';
+import { FakeServer, type PlannedFailure, type RecordedCall, sendJson } from '../http.js';
+import { type DeliveryOptions, deliverWebhook, type WebhookDelivery } from '../webhook-sender.js';
 import {
   deploymentHook,
   type GitLabHook,
@@ -20,10 +12,18 @@ import {
   issueNoteHook,
   mergeRequestHook,
   pipelineHook,
-} from './gitlab-hooks.js';
-import { FakeGitLabSetup, type FakeGitLabSetupOptions } from './gitlab-setup-routes.js';
-import { FakeServer, type PlannedFailure, type RecordedCall, sendJson } from './http.js';
-import { type DeliveryOptions, deliverWebhook, type WebhookDelivery } from './webhook-sender.js';
+} from './hook-payloads.js';
+import { FakeGitLabSetup, type FakeGitLabSetupOptions } from './setup-routes.js';
+import {
+  type FakeBranch,
+  type FakeIssue,
+  type FakeMergeRequest,
+  type FakeNote,
+  type FakePipeline,
+  type FakeProject,
+  IdCounter,
+  nextUpdatedAt,
+} from './state.js';
 
 export type { FakeBranch, FakeIssue, FakeMergeRequest, FakeNote, FakePipeline, FakeProject };
 

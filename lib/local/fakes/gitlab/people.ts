@@ -1,7 +1,7 @@
+import type { WebhookDelivery } from '../webhook-sender.js';
 import type { FakeGitLab } from './fake-gitlab.js';
-import { type FakeIssue, nextUpdatedAt } from './fake-gitlab-state.js';
-import { issueHook } from './gitlab-hooks.js';
-import type { WebhookDelivery } from './webhook-sender.js';
+import { issueHook } from './hook-payloads.js';
+import { type FakeIssue, nextUpdatedAt } from './state.js';
 
 /**
  * People editing issues in GitLab's UI, played on the fake: the description changes at once (and
