@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
 import { taskKey } from '../../lib/core/tasks.js';
-import type { FakePipeline } from '../../lib/local/fakes/gitlab/fake-gitlab.js';
+import type { FakePipeline } from '../../lib/local/fakes/gitlab/state.js';
 import { startRehearsalWorld } from '../../lib/local/rehearsal/world.js';
 import { expectEachActionOnce } from './support/once-each.js';
 import { playStory } from './support/storyline.js';

@@ -3,7 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DateTime } from 'luxon';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { type FakeSlack, startFakeSlack } from '../../lib/local/fakes/fake-slack.js';
-import { issueHook, mergeRequestHook } from '../../lib/local/fakes/gitlab/hook-payloads.js';
+import { issueHook } from '../../lib/local/fakes/gitlab/hook-payloads.js';
+import { mergeRequestHook } from '../../lib/local/fakes/gitlab/merge-request-payloads.js';
 import {
   REHEARSAL_PEOPLE,
   REHEARSAL_PROJECT,

@@ -11,9 +11,9 @@ import type { ReleaseState } from '../../lib/core/types/release.js';
 import {
   type HookMergeRequest,
   mergeRequestHook,
-  pipelineHook,
-} from '../../lib/local/fakes/gitlab/hook-payloads.js';
+} from '../../lib/local/fakes/gitlab/merge-request-payloads.js';
 import { editDescription } from '../../lib/local/fakes/gitlab/people.js';
+import { pipelineHook } from '../../lib/local/fakes/gitlab/pipeline-payloads.js';
 import type { FakeIssue } from '../../lib/local/fakes/gitlab/state.js';
 import {
   REHEARSAL_PEOPLE,

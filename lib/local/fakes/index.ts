@@ -10,11 +10,12 @@ export {
   FAKE_GITLAB_TOKEN,
   FakeGitLab,
   type FakeGitLabOptions,
-  type PipelineOutcome,
-  type PipelinePolicy,
   startFakeGitLab,
 } from './gitlab/fake-gitlab.js';
 export * from './gitlab/hook-payloads.js';
+export * from './gitlab/merge-request-payloads.js';
+export * from './gitlab/pipeline-payloads.js';
+export type { PipelineOutcome, PipelinePolicy } from './gitlab/pipeline-scheduler.js';
 export type {
   FakeBranch,
   FakeIssue,

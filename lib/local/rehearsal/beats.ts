@@ -4,7 +4,8 @@ import { computeSchedule, parseDayOne } from '../../core/schedule.js';
 import { expandTasks, type TaskInstance } from '../../core/tasks.js';
 import type { PhaseId } from '../../core/types/playbook.js';
 import type { ReleaseState } from '../../core/types/release.js';
-import { issueHook, pipelineHook } from '../fakes/gitlab/hook-payloads.js';
+import { issueHook } from '../fakes/gitlab/hook-payloads.js';
+import { pipelineHook } from '../fakes/gitlab/pipeline-payloads.js';
 import {
   REHEARSAL_PEOPLE,
   REHEARSAL_PROJECT,

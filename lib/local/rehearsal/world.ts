@@ -11,7 +11,8 @@ import type { Notifier } from '../../ports.js';
 import { type Logger, silentLogger } from '../../services/logger.js';
 import { type FakeHackerOne, startFakeHackerOne } from '../fakes/fake-hackerone.js';
 import { type FakeVersionServer, startFakeVersionServer } from '../fakes/fake-version-server.js';
-import { type FakeGitLab, type PipelinePolicy, startFakeGitLab } from '../fakes/gitlab/fake-gitlab.js';
+import { type FakeGitLab, startFakeGitLab } from '../fakes/gitlab/fake-gitlab.js';
+import type { PipelinePolicy } from '../fakes/gitlab/pipeline-scheduler.js';
 import { type LocalRuntime, startLocalRuntime } from '../runtime.js';
 
 /**

@@ -6,7 +6,7 @@ import {
   type FakeGitLabOptions,
   startFakeGitLab,
 } from '../../../lib/local/fakes/gitlab/fake-gitlab.js';
-import { pipelineHook } from '../../../lib/local/fakes/gitlab/hook-payloads.js';
+import { pipelineHook } from '../../../lib/local/fakes/gitlab/pipeline-payloads.js';
 import { type Receiver, startReceiver } from './receiver.js';
 
 const PROJECT = { id: 7, path: 'security/product', defaultBranch: 'main' };

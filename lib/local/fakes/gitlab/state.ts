@@ -100,3 +100,159 @@ export class IdCounter {
     return iid;
   }
 }
+
+/** Where the fake is reached, known once it started; web URLs are built on it. */
+export interface FakeGitLabAddress {
+  /** `http://127.0.0.1:port`; throws before the fake started. */
+  url(): string;
+}
+
+/**
+ * The fake GitLab's world: its projects and users, and the issues, notes, branches, merge requests
+ * and pipelines created in it, with ids handed out as GitLab does. The API, the people and the
+ * pipeline scheduler all act on this one state.
+ */
+export class FakeGitLabState {
+  readonly issues: FakeIssue[] = [];
+  readonly notes: FakeNote[] = [];
+  /** Comments on merge requests (`issueIid` holds the MR's iid). */
+  readonly mergeRequestNotes: FakeNote[] = [];
+  readonly branches: FakeBranch[] = [];
+  readonly mergeRequests: FakeMergeRequest[] = [];
+  readonly pipelines: FakePipeline[] = [];
+  private ids = new IdCounter();
+  private readonly userIds = new Map<string, number>();
+
+  /** `users`: the usernames that exist; every username exists when undefined. */
+  constructor(
+    readonly projects: readonly FakeProject[],
+    private readonly users: readonly string[] | undefined,
+    private readonly address: FakeGitLabAddress,
+  ) {
+    this.resetUsers();
+  }
+
+  /** The fake's base URL. */
+  get url(): string {
+    return this.address.url();
+  }
+
+  /** Next global id (notes, pipelines, deployments). */
+  nextId(): number {
+    return this.ids.id();
+  }
+
+  /** The id GitLab would give a username, or `undefined` when no such user exists. */
+  userId(username: string): number | undefined {
+    if (!this.userIds.has(username) && this.users === undefined) {
+      this.userIds.set(username, 100 + this.userIds.size);
+    }
+    return this.userIds.get(username);
+  }
+
+  /** The project with this id or path. */
+  project(ref: number | string): FakeProject | undefined {
+    const text = String(ref);
+    return this.projects.find((p) => String(p.id) === text || p.path === text);
+  }
+
+  /** The project with this id or path; throws when the fake has none. */
+  requireProject(ref: number | string): FakeProject {
+    const project = this.project(ref);
+    if (!project) throw new Error(`fake GitLab has no project ${String(ref)}`);
+    return project;
+  }
+
+  /** The issue `iid` of a project; throws when the fake has none. */
+  requireIssue(project: FakeProject, iid: number): FakeIssue {
+    const issue = this.issues.find((i) => i.projectId === project.id && i.iid === iid);
+    if (!issue) throw new Error(`fake GitLab has no issue #${iid} in project ${project.id}`);
+    return issue;
+  }
+
+  /** A new open issue in a project. */
+  addIssue(
+    project: FakeProject,
+    fields: Pick<FakeIssue, 'title' | 'description' | 'confidential' | 'labels'>,
+  ): FakeIssue {
+    const iid = this.ids.iid(project.id, 'issue');
+    const issue: FakeIssue = {
+      id: this.ids.id(),
+      projectId: project.id,
+      iid,
+      ...fields,
+      state: 'opened',
+      webUrl: `${this.url}/${project.path}/-/issues/${iid}`,
+      links: [],
+      updatedAt: nextUpdatedAt(),
+    };
+    this.issues.push(issue);
+    return issue;
+  }
+
+  /** A new comment on an issue. */
+  addNote(project: FakeProject, issueIid: number, body: string, author: string): FakeNote {
+    const note: FakeNote = { id: this.ids.id(), projectId: project.id, issueIid, body, author };
+    this.notes.push(note);
+    return note;
+  }
+
+  /** A new open merge request in a project. */
+  addMergeRequest(
+    project: FakeProject,
+    fields: Pick<FakeMergeRequest, 'sourceBranch' | 'targetBranch' | 'title' | 'description' | 'assigneeIds'>,
+  ): FakeMergeRequest {
+    const iid = this.ids.iid(project.id, 'merge_request');
+    const mr: FakeMergeRequest = {
+      id: this.ids.id(),
+      projectId: project.id,
+      iid,
+      sourceBranch: fields.sourceBranch,
+      targetBranch: fields.targetBranch,
+      title: fields.title,
+      description: fields.description,
+      assigneeIds: fields.assigneeIds,
+      state: 'opened',
+      webUrl: `${this.url}/${project.path}/-/merge_requests/${iid}`,
+    };
+    this.mergeRequests.push(mr);
+    return mr;
+  }
+
+  /** A new pipeline on `ref`, in status `created`. */
+  addPipeline(project: FakeProject, ref: string, variables: Readonly<Record<string, string>>): FakePipeline {
+    const id = this.ids.id();
+    const pipeline: FakePipeline = {
+      id,
+      projectId: project.id,
+      ref,
+      variables,
+      status: 'created',
+      webUrl: `${this.url}/${project.path}/-/pipelines/${id}`,
+      updatedAt: nextUpdatedAt(),
+    };
+    this.pipelines.push(pipeline);
+    return pipeline;
+  }
+
+  /** Forgets every object created; projects and the users option stay. */
+  reset(): void {
+    for (const list of [
+      this.issues,
+      this.notes,
+      this.mergeRequestNotes,
+      this.branches,
+      this.mergeRequests,
+      this.pipelines,
+    ]) {
+      list.length = 0;
+    }
+    this.ids = new IdCounter();
+    this.resetUsers();
+  }
+
+  private resetUsers(): void {
+    this.userIds.clear();
+    for (const [index, username] of (this.users ?? []).entries()) this.userIds.set(username, 100 + index);
+  }
+}
