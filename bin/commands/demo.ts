@@ -1,6 +1,6 @@
 import { readdir, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { RehearsalResult } from '../../lib/local/rehearsal/report.js';
+import type { RehearsalResult } from '../../lib/local/rehearsal/rehearsal-report.js';
 import { EXIT_FAILURE, EXIT_OK, type Output, processOutput, readCommandLine, runCommand } from './args.js';
 import { parseSpeed } from './serve.js';
 

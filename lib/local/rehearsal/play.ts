@@ -4,7 +4,7 @@ import { DEFAULT_PLAYBOOK } from '../../core/playbook.js';
 import { toIsoMinutes } from '../../core/schedule.js';
 import type { TimelineEntry } from '../../core/types/release.js';
 import { phaseCutoff, playDueBeats, releaseBeats } from './beats.js';
-import { type RehearsalResult, reportRelease } from './report.js';
+import { type RehearsalResult, reportRelease } from './rehearsal-report.js';
 import {
   REHEARSAL_PEOPLE,
   REHEARSAL_PROJECT,
