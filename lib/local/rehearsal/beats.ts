@@ -59,6 +59,28 @@ export function manualTasks(
   );
 }
 
+/** The vulnerability a release is about: its confidential issue and the id its release gets. */
+export interface Vulnerability {
+  readonly iid: number;
+  readonly releaseId: string;
+}
+
+/** A reporter opens a confidential issue in the product project; nothing starts yet. */
+export function reportVulnerability(
+  world: RehearsalWorld,
+  title: string,
+  description: string,
+): Vulnerability {
+  const issue = world.gitlab.openIssue({ title, description, confidential: true });
+  return { iid: issue.iid, releaseId: `${REHEARSAL_PROJECT.id}-${issue.iid}` };
+}
+
+/** The security lead labels the vulnerability's issue with the release label: the release starts. */
+export async function labelVulnerability(world: RehearsalWorld, vulnerability: Vulnerability): Promise<void> {
+  const sec = REHEARSAL_PEOPLE['security lead'];
+  await world.gitlab.labelIssue(REHEARSAL_PROJECT.id, vulnerability.iid, world.config.releaseLabel, sec);
+}
+
 /** What the release's people do on the fake GitLab for one vulnerability. */
 export interface ReleasePeople {
   /** Comments on the release issue as `actor`; throws before the release issue exists. */

@@ -3,15 +3,9 @@ import { DateTime } from 'luxon';
 import { DEFAULT_PLAYBOOK } from '../../core/playbook.js';
 import { toIsoMinutes } from '../../core/schedule.js';
 import type { TimelineEntry } from '../../core/types/release.js';
-import { phaseCutoff, playDueBeats, releaseBeats } from './beats.js';
+import { labelVulnerability, phaseCutoff, playDueBeats, releaseBeats, reportVulnerability } from './beats.js';
 import { type RehearsalResult, reportRelease } from './rehearsal-report.js';
-import {
-  REHEARSAL_PEOPLE,
-  REHEARSAL_PROJECT,
-  REHEARSAL_REPORT_ID,
-  REHEARSAL_VERSIONS,
-  type RehearsalWorld,
-} from './world.js';
+import { REHEARSAL_PEOPLE, REHEARSAL_REPORT_ID, REHEARSAL_VERSIONS, type RehearsalWorld } from './world.js';
 
 /**
  * The rehearsal (`secrel demo`): a complete critical release with three affected versions in
@@ -42,12 +36,12 @@ export async function playRelease(
 ): Promise<RehearsalResult> {
   const say = options.progress ?? (() => {});
   const fake = world.gitlab;
-  const vulnerability = fake.openIssue({
-    title: 'Rehearsal: invented vulnerability',
-    description: 'Invented for the rehearsal.',
-    confidential: true,
-  });
-  const releaseId = `${REHEARSAL_PROJECT.id}-${vulnerability.iid}`;
+  const vulnerability = reportVulnerability(
+    world,
+    'Rehearsal: invented vulnerability',
+    'Invented for the rehearsal.',
+  );
+  const { releaseId } = vulnerability;
   // The vulnerability came in through HackerOne: the security lead links the report in config.
   world.linkHackerOneReport(releaseId, REHEARSAL_REPORT_ID);
   const sec = REHEARSAL_PEOPLE['security lead'];
@@ -60,7 +54,7 @@ export async function playRelease(
   });
 
   const store = () => world.runtime.deps.store;
-  await fake.labelIssue(REHEARSAL_PROJECT.id, vulnerability.iid, world.config.releaseLabel, sec);
+  await labelVulnerability(world, vulnerability);
   say(
     `@${sec} labelled confidential issue #${vulnerability.iid} "${world.config.releaseLabel}": release ${releaseId} starts`,
   );

@@ -2,12 +2,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { DateTime } from 'luxon';
 import type { PhaseId } from '../../../lib/core/types/playbook.js';
 import type { ReleaseState } from '../../../lib/core/types/release.js';
-import { playDueBeats, releaseBeats } from '../../../lib/local/rehearsal/beats.js';
 import {
-  REHEARSAL_PEOPLE,
-  REHEARSAL_PROJECT,
-  type RehearsalWorld,
-} from '../../../lib/local/rehearsal/world.js';
+  labelVulnerability,
+  playDueBeats,
+  releaseBeats,
+  reportVulnerability,
+} from '../../../lib/local/rehearsal/beats.js';
+import type { RehearsalWorld } from '../../../lib/local/rehearsal/world.js';
 
 /**
  * The rehearsal's people, for tests that must stop or look at a release mid-way: the same beats
@@ -41,13 +42,8 @@ export interface StoryOptions {
 /** Plays the release's people until `until` holds; returns the release id. Throws on timeout. */
 export async function playStory(world: RehearsalWorld, options: StoryOptions): Promise<string> {
   const fake = world.gitlab;
-  const vulnerability = fake.openIssue({
-    title: 'Test: invented vulnerability',
-    description: 'Invented for the test.',
-    confidential: true,
-  });
-  const releaseId = `${REHEARSAL_PROJECT.id}-${vulnerability.iid}`;
-  const sec = REHEARSAL_PEOPLE['security lead'];
+  const vulnerability = reportVulnerability(world, 'Test: invented vulnerability', 'Invented for the test.');
+  const { releaseId } = vulnerability;
   const beats = releaseBeats(world, vulnerability.iid, {
     backportsOpenedIn: 'day-two',
     unmerged: options.unmerged,
@@ -55,7 +51,7 @@ export async function playStory(world: RehearsalWorld, options: StoryOptions): P
     mainDelayHours: options.mainDelayHours,
   });
 
-  await fake.labelIssue(REHEARSAL_PROJECT.id, vulnerability.iid, world.config.releaseLabel, sec);
+  await labelVulnerability(world, vulnerability);
   const done = new Set<string>();
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
