@@ -4,7 +4,7 @@ import type { DeliveryOptions, WebhookDelivery } from '../webhook-sender.js';
 import { FakeGitLabApi } from './api.js';
 import type { GitLabHook, HookEvent } from './hook-payloads.js';
 import { FakeGitLabHooks } from './hooks.js';
-import { FakeGitLabPeople } from './people.js';
+import { FakeGitLabPeople, type OpenIssueInput, type OpenMergeRequestInput } from './people.js';
 import { type PipelinePolicy, PipelineScheduler } from './pipeline-scheduler.js';
 import type { RouteEntry } from './route-helpers.js';
 import { FakeGitLabSetup, type FakeGitLabSetupOptions } from './setup-routes.js';
@@ -174,7 +174,7 @@ export class FakeGitLab extends FakeServer {
   }
 
   /** A reporter's confidential issue, as a person opens it (no hook: GitLab's open hook is not needed to start). */
-  openIssue(input: Parameters<FakeGitLabPeople['openIssue']>[0]): FakeIssue {
+  openIssue(input: OpenIssueInput): FakeIssue {
     return this.people.openIssue(input);
   }
 
@@ -184,7 +184,7 @@ export class FakeGitLab extends FakeServer {
   }
 
   /** A developer opens a merge request; GitLab sends the Merge Request Hook. */
-  openMergeRequest(input: Parameters<FakeGitLabPeople['openMergeRequest']>[0]) {
+  openMergeRequest(input: OpenMergeRequestInput) {
     return this.people.openMergeRequest(input);
   }
 

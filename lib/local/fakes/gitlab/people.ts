@@ -42,6 +42,25 @@ export function editDescription(
     .catch(() => undefined);
 }
 
+/** What a person fills in to open an issue; the first project and a confidential issue by default. */
+export interface OpenIssueInput {
+  readonly project?: number | string;
+  readonly title: string;
+  readonly description?: string;
+  readonly confidential?: boolean;
+  readonly labels?: readonly string[];
+}
+
+/** What a developer fills in to open a merge request; the first project by default. */
+export interface OpenMergeRequestInput {
+  readonly project?: number | string;
+  readonly sourceBranch: string;
+  readonly targetBranch: string;
+  readonly title: string;
+  readonly description: string;
+  readonly author?: string;
+}
+
 /**
  * The people of a release acting in GitLab's UI, played on the fake: a reporter opens an issue,
  * the security lead labels it, developers open merge requests, maintainers merge them, people
@@ -54,13 +73,7 @@ export class FakeGitLabPeople {
   ) {}
 
   /** A reporter's confidential issue, as a person opens it (no hook: GitLab's open hook is not needed to start). */
-  openIssue(input: {
-    project?: number | string;
-    title: string;
-    description?: string;
-    confidential?: boolean;
-    labels?: readonly string[];
-  }): FakeIssue {
+  openIssue(input: OpenIssueInput): FakeIssue {
     const project = this.state.requireProject(input.project ?? this.defaultProjectId());
     return this.state.addIssue(project, {
       title: input.title,
@@ -96,14 +109,9 @@ export class FakeGitLabPeople {
   }
 
   /** A developer opens a merge request; GitLab sends the Merge Request Hook. */
-  async openMergeRequest(input: {
-    project?: number | string;
-    sourceBranch: string;
-    targetBranch: string;
-    title: string;
-    description: string;
-    author?: string;
-  }): Promise<{ mergeRequest: FakeMergeRequest; delivery: WebhookDelivery }> {
+  async openMergeRequest(
+    input: OpenMergeRequestInput,
+  ): Promise<{ mergeRequest: FakeMergeRequest; delivery: WebhookDelivery }> {
     const project = this.state.requireProject(input.project ?? this.defaultProjectId());
     const mr = this.state.addMergeRequest(project, { ...input, assigneeIds: [] });
     return { mergeRequest: mr, delivery: await this.hooks.mergeRequest(project, mr, 'open', input.author) };
