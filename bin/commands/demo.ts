@@ -1,6 +1,6 @@
 import { readdir, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { RehearsalResult } from '../../lib/local/rehearsal/script.js';
+import type { RehearsalResult } from '../../lib/local/rehearsal/rehearsal-report.js';
 import { EXIT_FAILURE, EXIT_OK, type Output, processOutput, readCommandLine, runCommand } from './args.js';
 import { parseSpeed } from './serve.js';
 
@@ -89,9 +89,10 @@ export async function run(argv: readonly string[], output: Output = processOutpu
     });
     if (!line) return EXIT_OK;
     const { values } = line;
-    const { DEFAULT_REHEARSAL_SPEED, playRelease, startRehearsalWorld } = await import(
-      '../../lib/local/rehearsal/script.js'
+    const { DEFAULT_REHEARSAL_SPEED, startRehearsalWorld } = await import(
+      '../../lib/local/rehearsal/world.js'
     );
+    const { playRelease } = await import('../../lib/local/rehearsal/play.js');
     const speed = values.speed === undefined ? DEFAULT_REHEARSAL_SPEED : parseSpeed('--speed', values.speed);
     const failBackport = values['fail-backport'];
     output.out(`starting the rehearsal (release clock ×${speed})…\n`);

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import * as z from 'zod';
 import type { ExecutionStep } from '../../lib/local/engine/execution.js';
-import { playRelease, startRehearsalWorld } from '../../lib/local/rehearsal/script.js';
+import { playRelease } from '../../lib/local/rehearsal/play.js';
+import { startRehearsalWorld } from '../../lib/local/rehearsal/world.js';
 import { record } from './results.js';
 import type { SectionResult } from './run.js';
 

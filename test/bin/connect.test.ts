@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SECREL_HOOK_TRIGGERS } from '../../lib/core/setup/index.js';
 import { freePort } from '../../lib/local/dynamo-local.js';
-import { type FakeGitLab, startFakeGitLab } from '../../lib/local/fakes/fake-gitlab.js';
-import type { FakeGitLabSetupOptions } from '../../lib/local/fakes/gitlab-setup-routes.js';
+import { type FakeGitLab, startFakeGitLab } from '../../lib/local/fakes/gitlab/fake-gitlab.js';
+import type { FakeGitLabSetupOptions } from '../../lib/local/fakes/gitlab/setup-routes.js';
 import { type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime.js';
 import {
   SETUP_PROJECTS,

@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../lib/local/dynamo-local.js';
-import { FAKE_GITLAB_TOKEN, type FakeGitLab, startFakeGitLab } from '../../lib/local/fakes/fake-gitlab.js';
+import {
+  FAKE_GITLAB_TOKEN,
+  type FakeGitLab,
+  startFakeGitLab,
+} from '../../lib/local/fakes/gitlab/fake-gitlab.js';
 import { loadFixtureText } from '../fixtures/gitlab/index.js';
 import { gone, javaPidsWith, type RunningChild, startSecrel } from '../support/processes.js';
 

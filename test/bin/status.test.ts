@@ -5,7 +5,7 @@ import {
   type RehearsalWorld,
   rehearsalDayOne,
   startRehearsalWorld,
-} from '../../lib/local/rehearsal/script.js';
+} from '../../lib/local/rehearsal/world.js';
 import { runSecrel } from '../support/processes.js';
 
 /** `secrel status` as a child process against a running local mode with one scheduled release. */

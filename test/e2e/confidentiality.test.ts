@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { FAKE_GITLAB_TOKEN } from '../../lib/local/fakes/fake-gitlab.js';
 import { type FakeSlack, startFakeSlack } from '../../lib/local/fakes/fake-slack.js';
-import { playRelease, type RehearsalWorld, startRehearsalWorld } from '../../lib/local/rehearsal/script.js';
+import { FAKE_GITLAB_TOKEN } from '../../lib/local/fakes/gitlab/fake-gitlab.js';
+import { playRelease } from '../../lib/local/rehearsal/play.js';
+import { type RehearsalWorld, startRehearsalWorld } from '../../lib/local/rehearsal/world.js';
 import { createLogger } from '../../lib/services/logger.js';
 import { E2E_SPEED } from '../support/rehearsal-world.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PLAYBOOK } from '../../lib/core/default-playbook.js';
-import { playRelease } from '../../lib/local/rehearsal/script.js';
+import { playRelease } from '../../lib/local/rehearsal/play.js';
 import { useRehearsalWorld } from '../support/rehearsal-world.js';
 
 /**

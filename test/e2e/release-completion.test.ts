@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REHEARSAL_PEOPLE, REHEARSAL_PROJECT } from '../../lib/local/rehearsal/script.js';
+import { REHEARSAL_PEOPLE, REHEARSAL_PROJECT } from '../../lib/local/rehearsal/world.js';
 import { useRehearsalWorld } from '../support/rehearsal-world.js';
 import { playStory } from './support/storyline.js';
 

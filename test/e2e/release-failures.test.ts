@@ -3,13 +3,14 @@ import { DEFAULT_PLAYBOOK } from '../../lib/core/default-playbook.js';
 import { thanksComment } from '../../lib/core/documents/follow-ups.js';
 import { utc } from '../../lib/core/documents/format.js';
 import type { PhaseId } from '../../lib/core/types/playbook.js';
+import { phaseCutoff } from '../../lib/local/rehearsal/beats.js';
 import {
   REHEARSAL_PEOPLE,
   REHEARSAL_VERSIONS,
   type RehearsalWorld,
-} from '../../lib/local/rehearsal/script.js';
+} from '../../lib/local/rehearsal/world.js';
 import { useRehearsalWorld } from '../support/rehearsal-world.js';
-import { phaseCutoff, playStory } from './support/storyline.js';
+import { playStory } from './support/storyline.js';
 
 /**
  * Releases that go wrong, end to end: DynamoDB Local, the real ASL on the local engine, ingress

@@ -3,15 +3,16 @@ import { DEFAULT_PLAYBOOK } from '../../lib/core/default-playbook.js';
 import { thanksComment } from '../../lib/core/documents/follow-ups.js';
 import { evaluateGate } from '../../lib/core/gates.js';
 import { mergeRequestHook, pipelineHook } from '../../lib/local/fakes/index.js';
+import { phaseCutoff, reachedPhase } from '../../lib/local/rehearsal/beats.js';
 import {
   ACKNOWLEDGEMENTS_PROJECT,
   REHEARSAL_PEOPLE,
   REHEARSAL_PROJECT,
   REHEARSAL_VERSIONS,
   type RehearsalWorld,
-} from '../../lib/local/rehearsal/script.js';
+} from '../../lib/local/rehearsal/world.js';
 import { useRehearsalWorld } from '../support/rehearsal-world.js';
-import { phaseCutoff, playStory, reachedPhase } from './support/storyline.js';
+import { playStory } from './support/storyline.js';
 
 /**
  * Hostile but authenticated: someone who can run a pipeline in a watched project sends Pipeline Hooks

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { utc } from '../../lib/core/documents/format.js';
-import { REHEARSAL_VERSIONS } from '../../lib/local/rehearsal/script.js';
+import { phaseCutoff, phaseStart } from '../../lib/local/rehearsal/beats.js';
+import { REHEARSAL_VERSIONS } from '../../lib/local/rehearsal/world.js';
 import { useRehearsalWorld } from '../support/rehearsal-world.js';
-import { phaseCutoff, phaseStart, playStory } from './support/storyline.js';
+import { playStory } from './support/storyline.js';
 
 /**
  * One late task does not stall the release (issue #10, deviation 1), end to end: DynamoDB Local,

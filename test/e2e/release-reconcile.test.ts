@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
 import { taskKey } from '../../lib/core/tasks.js';
-import type { FakePipeline } from '../../lib/local/fakes/fake-gitlab.js';
-import { startRehearsalWorld } from '../../lib/local/rehearsal/script.js';
+import type { FakePipeline } from '../../lib/local/fakes/gitlab/state.js';
+import { startRehearsalWorld } from '../../lib/local/rehearsal/world.js';
 import { E2E_SPEED } from '../support/rehearsal-world.js';
 import { expectEachActionOnce } from './support/once-each.js';
 import { playStory } from './support/storyline.js';

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { REHEARSAL_PEOPLE } from '../../lib/local/rehearsal/script.js';
+import { reachedPhase } from '../../lib/local/rehearsal/beats.js';
+import { REHEARSAL_PEOPLE } from '../../lib/local/rehearsal/world.js';
 import { useRehearsalWorld } from '../support/rehearsal-world.js';
 import { expectEachActionOnce, repeated } from './support/once-each.js';
-import { playStory, reachedPhase } from './support/storyline.js';
+import { playStory } from './support/storyline.js';
 
 /**
  * A release whose execution is stopped mid-way and re-driven from the top, end to end

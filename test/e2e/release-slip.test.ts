@@ -1,9 +1,10 @@
 import type { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { utc } from '../../lib/core/documents/format.js';
-import { REHEARSAL_PEOPLE } from '../../lib/local/rehearsal/script.js';
+import { phaseCutoff, reachedPhase } from '../../lib/local/rehearsal/beats.js';
+import { REHEARSAL_PEOPLE } from '../../lib/local/rehearsal/world.js';
 import { useRehearsalWorld } from '../support/rehearsal-world.js';
-import { phaseCutoff, playStory, reachedPhase } from './support/storyline.js';
+import { playStory } from './support/storyline.js';
 
 /**
  * Re-timing end to end (issue #10, deviation 2): DynamoDB Local, the generated ASL on the local

@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { type DynamoLocal, startDynamoLocal } from '../../lib/local/dynamo-local.js';
-import { REHEARSAL_PEOPLE, startRehearsalWorld } from '../../lib/local/rehearsal/script.js';
+import { reachedPhase } from '../../lib/local/rehearsal/beats.js';
+import { REHEARSAL_PEOPLE, startRehearsalWorld } from '../../lib/local/rehearsal/world.js';
 import { E2E_SPEED } from '../support/rehearsal-world.js';
 import { expectEachActionOnce, repeated } from './support/once-each.js';
-import { playStory, reachedPhase } from './support/storyline.js';
+import { playStory } from './support/storyline.js';
 
 /**
  * A storage outage mid-phase (issue #10, deviation 4), end to end: the release runs on a DynamoDB

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { type RehearsalWorld, startRehearsalWorld } from '../../lib/local/rehearsal/script.js';
+import { type RehearsalWorld, startRehearsalWorld } from '../../lib/local/rehearsal/world.js';
 import { readClockPosition } from '../../lib/local/runtime-files.js';
 
 /**

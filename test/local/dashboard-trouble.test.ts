@@ -3,7 +3,7 @@ import { chromium } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
 import type { ReleaseState } from '../../lib/core/types/release.js';
 import { spellDuration } from '../../lib/local/dashboard/trouble.js';
-import { startRehearsalWorld } from '../../lib/local/rehearsal/script.js';
+import { startRehearsalWorld } from '../../lib/local/rehearsal/world.js';
 import { scheduledRelease } from '../core/release-helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 import { describe, expect, inject, it } from 'vitest';
-import { playRelease, startRehearsalWorld } from '../../lib/local/rehearsal/script.js';
+import { playRelease } from '../../lib/local/rehearsal/play.js';
+import { startRehearsalWorld } from '../../lib/local/rehearsal/world.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 

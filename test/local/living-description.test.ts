@@ -7,14 +7,14 @@ import {
   SECTION_START,
 } from '../../lib/core/documents/living-section.js';
 import type { ReleaseState } from '../../lib/core/types/release.js';
-import { editDescription } from '../../lib/local/fakes/fake-gitlab-people.js';
-import type { FakeIssue } from '../../lib/local/fakes/fake-gitlab-state.js';
-import { type HookMergeRequest, mergeRequestHook, pipelineHook } from '../../lib/local/fakes/gitlab-hooks.js';
 import {
-  REHEARSAL_PEOPLE,
-  REHEARSAL_PROJECT,
-  type RehearsalWorld,
-} from '../../lib/local/rehearsal/script.js';
+  type HookMergeRequest,
+  mergeRequestHook,
+} from '../../lib/local/fakes/gitlab/merge-request-payloads.js';
+import { editDescription } from '../../lib/local/fakes/gitlab/people.js';
+import { pipelineHook } from '../../lib/local/fakes/gitlab/pipeline-payloads.js';
+import type { FakeIssue } from '../../lib/local/fakes/gitlab/state.js';
+import { REHEARSAL_PEOPLE, REHEARSAL_PROJECT, type RehearsalWorld } from '../../lib/local/rehearsal/world.js';
 import { reportVulnerability, useRehearsalWorld } from '../support/rehearsal-world.js';
 import { waitFor } from '../support/wait-for.js';
 

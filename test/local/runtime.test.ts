@@ -2,12 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, inject, it } from 'vitest';
 import { DEFAULT_PLAYBOOK } from '../../lib/core/default-playbook.js';
 import { expandTasks } from '../../lib/core/tasks.js';
-import {
-  LATE_TASK,
-  playRelease,
-  REHEARSAL_VERSIONS,
-  startRehearsalWorld,
-} from '../../lib/local/rehearsal/script.js';
+import { LATE_TASK, playRelease } from '../../lib/local/rehearsal/play.js';
+import { REHEARSAL_VERSIONS, startRehearsalWorld } from '../../lib/local/rehearsal/world.js';
 
 describe('local runtime restart', () => {
   it('resumes a release stopped mid-release on the same data, and GitLab sees no action twice', {

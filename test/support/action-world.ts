@@ -4,7 +4,7 @@ import { parseConfig } from '../../lib/core/config.js';
 import { DEFAULT_PLAYBOOK } from '../../lib/core/default-playbook.js';
 import { initialTaskStates } from '../../lib/core/tasks.js';
 import type { ReleaseState } from '../../lib/core/types/release.js';
-import type { FakeProject } from '../../lib/local/fakes/fake-gitlab-state.js';
+import type { FakeProject } from '../../lib/local/fakes/gitlab/state.js';
 import { type FakeGitLab, startFakeGitLab } from '../../lib/local/fakes/index.js';
 import type { HackerOne, VersionServer, Workflow } from '../../lib/ports.js';
 import { silentLogger } from '../../lib/services/logger.js';

@@ -6,7 +6,7 @@ import {
   type RehearsalWorld,
   type RehearsalWorldOptions,
   startRehearsalWorld,
-} from '../../lib/local/rehearsal/script.js';
+} from '../../lib/local/rehearsal/world.js';
 
 /** Twice the rehearsal's speed: a release day in about 7.5 s, still ample for the people's beats. */
 export const E2E_SPEED = 11_520;

@@ -1,5 +1,5 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import type { HookEvent } from './gitlab-hooks.js';
+import type { HookEvent } from './gitlab/hook-payloads.js';
 
 /**
  * Delivers webhooks the way GitLab does: a JSON POST with GitLab's delivery headers

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { GitLabClient } from '../../../lib/adapters/gitlab/client.js';
 import { GitLabApiError } from '../../../lib/adapters/gitlab/errors.js';
-import { type FakeGitLab, startFakeGitLab } from '../../../lib/local/fakes/fake-gitlab.js';
+import { type FakeGitLab, startFakeGitLab } from '../../../lib/local/fakes/index.js';
 import { failure } from '../../support/failure.js';
 import { withFake } from '../../support/with-fake.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { GitLabClient } from '../../../lib/adapters/gitlab/client.js';
 import { GitLabApiError } from '../../../lib/adapters/gitlab/errors.js';
-import { type FakeGitLab, startFakeGitLab } from '../../../lib/local/fakes/fake-gitlab.js';
+import { type FakeGitLab, startFakeGitLab } from '../../../lib/local/fakes/index.js';
 import { withFake } from '../../support/with-fake.js';
 
 /** Reading a pipeline back through gitbeaker, against the fake GitLab over HTTP (reconciliation). */

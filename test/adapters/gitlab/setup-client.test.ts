@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { GitLabApiError } from '../../../lib/adapters/gitlab/errors.js';
 import { GitLabSetupClient } from '../../../lib/adapters/gitlab/setup-client.js';
-import { type FakeGitLab, startFakeGitLab } from '../../../lib/local/fakes/fake-gitlab.js';
+import { type FakeGitLab, startFakeGitLab } from '../../../lib/local/fakes/gitlab/fake-gitlab.js';
 
 /** The setup client over HTTP against the fake GitLab: GitLab's field names in, secrets kept out. */
 

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { RehearsalWorld } from '../../../lib/local/rehearsal/script.js';
+import type { RehearsalWorld } from '../../../lib/local/rehearsal/world.js';
 
 /** Counts of each key that appears more than once. */
 export function repeated(keys: readonly string[]): Record<string, number> {

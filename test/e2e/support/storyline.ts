@@ -6,30 +6,18 @@ import { expandTasks } from '../../../lib/core/tasks.js';
 import type { PhaseId } from '../../../lib/core/types/playbook.js';
 import type { ReleaseState } from '../../../lib/core/types/release.js';
 import {
-  manualTasks,
-  REHEARSAL_PEOPLE,
-  REHEARSAL_PROJECT,
-  REHEARSAL_VERSIONS,
-  type RehearsalWorld,
-  reachedPhase,
-  rehearsalDayOne,
-  releasePeople,
-  stableBranch,
-} from '../../../lib/local/rehearsal/script.js';
-
-export { phaseCutoff, reachedPhase } from '../../../lib/local/rehearsal/script.js';
-
-/** When a phase starts for this release (after slips), once Day one is set. */
-export function phaseStart(state: ReleaseState, phase: PhaseId): DateTime | undefined {
-  if (state.dayOne === undefined) return undefined;
-  const schedule = computeSchedule(DEFAULT_PLAYBOOK, parseDayOne(state.dayOne), state.slipHours);
-  return schedule.phases.find((w) => w.phase === phase)?.start ?? undefined;
-}
+  labelVulnerability,
+  playDueBeats,
+  releaseBeats,
+  reportVulnerability,
+} from '../../../lib/local/rehearsal/beats.js';
+import type { RehearsalWorld } from '../../../lib/local/rehearsal/world.js';
 
 /**
  * The rehearsal's people, for tests that must stop or look at a release mid-way: the same beats
- * as `playRelease` (merge, deploy, tick every manual task on time), but the test decides when
- * to stop with `until`, and a backport can be left unmerged and never waived.
+ * as `playRelease` (lib/local/rehearsal/beats.ts), but every manual task is done on time (no late
+ * task, no escalation), the backports are opened on Day two, the test decides when to stop with
+ * `until`, and a backport can be left unmerged and never waived.
  */
 
 /** What `until` and `onTick` are shown on each look at the release. */
@@ -54,89 +42,19 @@ export interface StoryOptions {
   readonly timeoutMs: number;
 }
 
-interface Beat {
-  readonly name: string;
-  readonly when: (state: ReleaseState) => boolean;
-  readonly run: (state: ReleaseState) => Promise<void>;
-}
-
 /** Plays the release's people until `until` holds; returns the release id. Throws on timeout. */
 export async function playStory(world: RehearsalWorld, options: StoryOptions): Promise<string> {
   const fake = world.gitlab;
-  const vulnerability = fake.openIssue({
-    title: 'Test: invented vulnerability',
-    description: 'Invented for the test.',
-    confidential: true,
+  const vulnerability = reportVulnerability(world, 'Test: invented vulnerability', 'Invented for the test.');
+  const { releaseId } = vulnerability;
+  const beats = releaseBeats(world, vulnerability.iid, {
+    backportsOpenedIn: 'day-two',
+    unmerged: options.unmerged,
+    mainMergedIn: options.mainMergedIn,
+    mainDelayHours: options.mainDelayHours,
   });
-  const releaseId = `${REHEARSAL_PROJECT.id}-${vulnerability.iid}`;
-  const sec = REHEARSAL_PEOPLE['security lead'];
-  const instances = expandTasks(DEFAULT_PLAYBOOK, [...REHEARSAL_VERSIONS]);
-  const { comment, openMr, merge, markDone, deployAndMitigate } = releasePeople(world, vulnerability.iid);
-  // Unlike the rehearsal, every manual task is done on time: no late task, no escalation.
-  const doManual = (phase: PhaseId, stage?: 'disclose') => async (state: ReleaseState) => {
-    for (const instance of manualTasks(instances, phase, stage)) await markDone(state, instance);
-  };
 
-  const beats: Beat[] = [
-    {
-      name: 'confirm schedule',
-      when: (s) => s.releaseIssue !== undefined,
-      run: async (s) => {
-        // At least three release hours of First steps, whatever the time of day the test runs.
-        const dayOne = rehearsalDayOne(world.runtime.clock.now());
-        await comment(s, `/secrel versions ${REHEARSAL_VERSIONS.join(',')}`, sec);
-        await comment(s, `/secrel start ${dayOne}`, sec);
-        await openMr('main', REHEARSAL_PROJECT.defaultBranch);
-      },
-    },
-    {
-      name: 'day one',
-      when: (s) => reachedPhase(s, 'day-one'),
-      run: async (s) => {
-        if (options.mainMergedIn === undefined) await merge('main');
-        await doManual('day-one')(s);
-      },
-    },
-    {
-      name: 'late main-line merge',
-      when: (s) => {
-        const phase = options.mainMergedIn;
-        if (phase === undefined || !reachedPhase(s, phase)) return false;
-        const start = phaseStart(s, phase);
-        const now = world.runtime.clock.now();
-        return start !== undefined && now >= start.plus({ hours: options.mainDelayHours ?? 0 });
-      },
-      run: async () => {
-        await merge('main');
-      },
-    },
-    {
-      name: 'day two',
-      when: (s) => reachedPhase(s, 'day-two'),
-      run: async (s) => {
-        for (const version of REHEARSAL_VERSIONS) await openMr(version, stableBranch(version));
-        for (const version of REHEARSAL_VERSIONS) if (version !== options.unmerged) await merge(version);
-        await doManual('day-two')(s);
-      },
-    },
-    {
-      name: 'day three',
-      when: (s) => reachedPhase(s, 'day-three'),
-      run: async (s) => {
-        await deployAndMitigate(s);
-        await doManual('day-three')(s);
-      },
-    },
-    { name: 'day four noon', when: (s) => reachedPhase(s, 'day-four-noon'), run: doManual('day-four-noon') },
-    {
-      name: 'disclosure tasks',
-      when: (s) =>
-        instances.filter((i) => i.task.stage === 'publish').every((i) => s.tasks[i.key]?.status === 'done'),
-      run: doManual('day-four-end', 'disclose'),
-    },
-  ];
-
-  await fake.labelIssue(REHEARSAL_PROJECT.id, vulnerability.iid, world.config.releaseLabel, sec);
+  await labelVulnerability(world, vulnerability);
   const done = new Set<string>();
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
@@ -144,11 +62,8 @@ export async function playStory(world: RehearsalWorld, options: StoryOptions): P
     if (state) {
       const tick = { releaseId, state, now: world.runtime.clock.now() };
       await options.onTick?.(tick);
-      for (const beat of beats) {
-        if (done.has(beat.name) || !beat.when(state)) continue;
-        done.add(beat.name);
-        await beat.run(state);
-      }
+      // The clock is read for each beat: onTick may have restarted local mode.
+      await playDueBeats(beats, done, state, () => world.runtime.clock.now());
       if (await options.until(tick)) break;
     }
     if (Date.now() > deadline) throw new Error(`release ${releaseId} did not get there in time`);

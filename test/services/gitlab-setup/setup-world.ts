@@ -5,9 +5,9 @@ import { inject } from 'vitest';
 import { GitLabSetupClient } from '../../../lib/adapters/gitlab/setup-client.js';
 import { parseConfig, type SecrelConfig } from '../../../lib/core/config.js';
 import { SECREL_HOOK_TRIGGERS } from '../../../lib/core/setup/index.js';
-import { type FakeGitLab, startFakeGitLab } from '../../../lib/local/fakes/fake-gitlab.js';
-import type { FakeProject } from '../../../lib/local/fakes/fake-gitlab-state.js';
-import type { FakeGitLabSetupOptions } from '../../../lib/local/fakes/gitlab-setup-routes.js';
+import { type FakeGitLab, startFakeGitLab } from '../../../lib/local/fakes/gitlab/fake-gitlab.js';
+import type { FakeGitLabSetupOptions } from '../../../lib/local/fakes/gitlab/setup-routes.js';
+import type { FakeProject } from '../../../lib/local/fakes/gitlab/state.js';
 import { type LocalRuntime, startLocalRuntime } from '../../../lib/local/runtime.js';
 import type { GitLabSetupApi } from '../../../lib/ports.js';
 

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { DateTime } from 'luxon';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SETUP_CHECK_NOTE } from '../../../lib/core/release/schedule-commands.js';
-import type { FakeNote } from '../../../lib/local/fakes/fake-gitlab-state.js';
+import type { FakeNote } from '../../../lib/local/fakes/gitlab/state.js';
 import { SETUP_PROJECTS, SETUP_SECRET, type SetupWorld, startSetupWorld } from './setup-world.js';
 
 /**

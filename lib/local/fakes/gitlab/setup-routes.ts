@@ -1,11 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import * as z from 'zod';
-import type { FakeGitLab } from './fake-gitlab.js';
-import type { FakeProject } from './fake-gitlab-state.js';
-import { issueHook } from './gitlab-hooks.js';
-import { type RecordedCall, sendEmpty, sendJson } from './http.js';
-import { FAKE_GITLAB_VERSION } from './webhook-sender.js';
+import { type RecordedCall, sendEmpty, sendJson } from '../http.js';
+import { type FakeTestDelivery, sendTestDelivery, testPayload } from './hook-test-delivery.js';
+import { FAKE_HOOK_TRIGGERS, type FakeHook, hookBody, hookJson, type TriggerField } from './project-hooks.js';
+import { findProject, parseBody, type RouteEntry } from './route-helpers.js';
+import type { FakeGitLabState, FakeProject } from './state.js';
 
 /**
  * The fake GitLab's setup API, the part `secrel connect` uses: the token's user and scopes,
@@ -14,24 +12,6 @@ import { FAKE_GITLAB_VERSION } from './webhook-sender.js';
  * hook's URL with GitLab's headers and the hook's secret, answered 201 when the receiver answered
  * 2xx and 422 otherwise, as GitLab does.
  */
-
-/** The trigger fields a project hook has (GitLab's hooks API). */
-export const FAKE_HOOK_TRIGGERS = [
-  'push_events',
-  'issues_events',
-  'confidential_issues_events',
-  'merge_requests_events',
-  'tag_push_events',
-  'note_events',
-  'confidential_note_events',
-  'job_events',
-  'pipeline_events',
-  'wiki_page_events',
-  'deployment_events',
-  'releases_events',
-] as const;
-
-type TriggerField = (typeof FAKE_HOOK_TRIGGERS)[number];
 
 /** How the fake's setup side behaves. */
 export interface FakeGitLabSetupOptions {
@@ -51,44 +31,6 @@ export interface FakeGitLabSetupOptions {
   readonly protectedBranches?: Readonly<Record<string, readonly string[]>>;
 }
 
-/** A project hook the fake keeps. GitLab never shows `token`; the fake keeps it to send it. */
-export interface FakeHook {
-  readonly id: number;
-  readonly projectId: number;
-  url: string;
-  token: string | undefined;
-  enableSslVerification: boolean;
-  readonly triggers: Record<TriggerField, boolean>;
-  readonly createdAt: string;
-}
-
-/** One test delivery the fake sent. */
-export interface FakeTestDelivery {
-  readonly hookId: number;
-  readonly trigger: string;
-  readonly event: string;
-  readonly url: string;
-  /** The receiver's status; 0 when it could not be reached. */
-  readonly status: number;
-  readonly responseBody: string;
-}
-
-type Route = (call: RecordedCall, params: readonly string[], res: ServerResponse) => void;
-
-const triggerShape = Object.fromEntries(FAKE_HOOK_TRIGGERS.map((t) => [t, z.boolean().optional()])) as {
-  [K in TriggerField]: z.ZodOptional<z.ZodBoolean>;
-};
-const hookBody = z.object({
-  url: z.url(),
-  token: z.string().optional(),
-  enable_ssl_verification: z.boolean().optional(),
-  ...triggerShape,
-});
-type HookBody = z.output<typeof hookBody>;
-
-/** GitLab gives up on a receiver after this long. */
-const DELIVERY_TIMEOUT_MS = 10_000;
-
 /** The setup side of {@link FakeGitLab}; reach it as `gitlab.setup`. */
 export class FakeGitLabSetup {
   /** Every project hook, in creation order. */
@@ -98,12 +40,12 @@ export class FakeGitLabSetup {
   private nextHookId = 1;
 
   constructor(
-    private readonly gitlab: FakeGitLab,
+    private readonly state: FakeGitLabState,
     private readonly options: FakeGitLabSetupOptions = {},
   ) {}
 
   /** The routes, for the fake's router (paths after `/api/v4/`). */
-  routes(): [string, RegExp, Route][] {
+  routes(): RouteEntry[] {
     return [
       ['GET', /^user$/, (_, __, res) => this.currentUser(res)],
       ['GET', /^personal_access_tokens\/self$/, (_, __, res) => this.tokenSelf(res)],
@@ -141,7 +83,7 @@ export class FakeGitLabSetup {
     triggers: readonly TriggerField[];
     enableSslVerification?: boolean;
   }): FakeHook {
-    const project = this.gitlab.project(input.project);
+    const project = this.state.project(input.project);
     if (!project) throw new Error(`fake GitLab has no project ${String(input.project)}`);
     const triggers = Object.fromEntries(FAKE_HOOK_TRIGGERS.map((t) => [t, input.triggers.includes(t)]));
     const hook: FakeHook = {
@@ -166,14 +108,18 @@ export class FakeGitLabSetup {
 
   // ---- routes ---------------------------------------------------------------------------------
 
+  private get tokenUser(): string {
+    return this.options.tokenUser ?? 'secrel-bot';
+  }
+
   private get scopes(): readonly string[] {
     return this.options.tokenScopes ?? ['api'];
   }
 
   private currentUser(res: ServerResponse): void {
-    const username = this.options.tokenUser ?? 'secrel-bot';
+    const username = this.tokenUser;
     sendJson(res, 200, {
-      id: this.gitlab.userId(username) ?? 1,
+      id: this.state.userId(username) ?? 1,
       username,
       name: username,
       state: 'active',
@@ -196,7 +142,7 @@ export class FakeGitLabSetup {
   }
 
   private showProject(ref: string | undefined, res: ServerResponse): void {
-    const project = this.findProject(ref, res);
+    const project = findProject(this.state, ref, res);
     if (!project) return;
     const level = this.accessLevel(project);
     sendJson(res, 200, {
@@ -205,14 +151,14 @@ export class FakeGitLabSetup {
       path: project.path.split('/').at(-1),
       path_with_namespace: project.path,
       default_branch: project.defaultBranch,
-      web_url: `${this.gitlab.url}/${project.path}`,
+      web_url: `${this.state.url}/${project.path}`,
       visibility: 'private',
       permissions: { project_access: { access_level: level, notification_level: 3 }, group_access: null },
     });
   }
 
   private listProtected(ref: string | undefined, res: ServerResponse): void {
-    const project = this.findProject(ref, res);
+    const project = findProject(this.state, ref, res);
     if (!project) return;
     sendJson(
       res,
@@ -228,13 +174,13 @@ export class FakeGitLabSetup {
   }
 
   private listBranches(call: RecordedCall, ref: string | undefined, res: ServerResponse): void {
-    const project = this.findProject(ref, res);
+    const project = findProject(this.state, ref, res);
     if (!project) return;
     const names = new Set([
       project.defaultBranch,
       ...(this.options.branches?.[project.path] ?? []),
       ...(this.options.protectedBranches?.[project.path] ?? []).filter((b) => !b.includes('*')),
-      ...this.gitlab.branches.filter((b) => b.projectId === project.id).map((b) => b.name),
+      ...this.state.branches.filter((b) => b.projectId === project.id).map((b) => b.name),
     ]);
     const { regex, search } = call.query;
     let matcher: RegExp | undefined;
@@ -255,7 +201,7 @@ export class FakeGitLabSetup {
           merged: false,
           protected: protectedNames.some((rule) => globMatches(rule, name)),
           default: name === project.defaultBranch,
-          web_url: `${this.gitlab.url}/${project.path}/-/tree/${name}`,
+          web_url: `${this.state.url}/${project.path}/-/tree/${name}`,
           commit: { id: 'bcbb5ec396a2c0f828686f14fac9b80b780504f2' },
         })),
     );
@@ -267,18 +213,18 @@ export class FakeGitLabSetup {
     sendJson(
       res,
       200,
-      this.hooks.filter((h) => h.projectId === project.id).map((h) => this.hookJson(h)),
+      this.hooks.filter((h) => h.projectId === project.id).map((h) => hookJson(h)),
     );
   }
 
   private showHook(ref: string | undefined, hookId: string | undefined, res: ServerResponse): void {
     const found = this.findHook(ref, hookId, res, false);
-    if (found) sendJson(res, 200, this.hookJson(found));
+    if (found) sendJson(res, 200, hookJson(found));
   }
 
   private addHook(call: RecordedCall, ref: string | undefined, res: ServerResponse): void {
     const project = this.maintainerProject(ref, res, true);
-    const body = project && this.parse(call.body, res);
+    const body = project && parseBody(hookBody, call.body, res);
     if (!project || !body) return;
     // GitLab turns push events on unless told otherwise.
     const triggers = FAKE_HOOK_TRIGGERS.filter((t) => body[t] ?? t === 'push_events');
@@ -289,7 +235,7 @@ export class FakeGitLabSetup {
       triggers,
       enableSslVerification: body.enable_ssl_verification ?? true,
     });
-    sendJson(res, 201, this.hookJson(hook));
+    sendJson(res, 201, hookJson(hook));
   }
 
   private editHook(
@@ -299,7 +245,7 @@ export class FakeGitLabSetup {
     res: ServerResponse,
   ): void {
     const hook = this.findHook(ref, hookId, res, true);
-    const body = hook && this.parse(call.body, res);
+    const body = hook && parseBody(hookBody, call.body, res);
     if (!hook || !body) return;
     // GitLab drops the secret when the URL changes without a new one, and keeps it otherwise.
     if (body.token !== undefined) hook.token = body.token === '' ? undefined : body.token;
@@ -310,7 +256,7 @@ export class FakeGitLabSetup {
       const value = body[trigger];
       if (value !== undefined) hook.triggers[trigger] = value;
     }
-    sendJson(res, 200, this.hookJson(hook));
+    sendJson(res, 200, hookJson(hook));
   }
 
   private deleteHook(ref: string | undefined, hookId: string | undefined, res: ServerResponse): void {
@@ -328,14 +274,15 @@ export class FakeGitLabSetup {
   ): void {
     const hook = this.findHook(ref, hookId, res, true);
     if (!hook) return;
-    const project = this.gitlab.project(hook.projectId);
-    const payload = project && this.testPayload(project, trigger ?? '');
+    const project = this.state.project(hook.projectId);
+    const payload = project && testPayload(this.state, project, trigger ?? '', this.tokenUser);
     if (!project || !payload) {
       sendJson(res, 422, { message: `Ensure the project has data for ${trigger ?? 'this trigger'}.` });
       return;
     }
-    void this.sendTest(hook, trigger ?? '', payload.event, payload.body).then(
+    void sendTestDelivery(hook, trigger ?? '', payload, this.state.url).then(
       (delivery) => {
+        this.testDeliveries.push(delivery);
         if (delivery.status >= 200 && delivery.status < 300) sendJson(res, 201, { message: '201 Created' });
         else
           sendJson(res, 422, {
@@ -348,92 +295,6 @@ export class FakeGitLabSetup {
 
   // ---- helpers --------------------------------------------------------------------------------
 
-  /** GitLab's test payloads are built from the project's latest data; the fake builds these. */
-  private testPayload(
-    project: FakeProject,
-    trigger: string,
-  ): { event: string; body: Record<string, unknown> } | undefined {
-    const instance = this.gitlab.url;
-    const projectJson = {
-      id: project.id,
-      name: project.path.split('/').at(-1),
-      path_with_namespace: project.path,
-      default_branch: project.defaultBranch,
-      web_url: `${instance}/${project.path}`,
-    };
-    if (trigger === 'push_events') {
-      const sha = 'bcbb5ec396a2c0f828686f14fac9b80b780504f2';
-      return {
-        event: 'Push Hook',
-        body: {
-          object_kind: 'push',
-          event_name: 'push',
-          before: '0000000000000000000000000000000000000000',
-          after: sha,
-          ref: `refs/heads/${project.defaultBranch}`,
-          checkout_sha: sha,
-          user_username: this.options.tokenUser ?? 'secrel-bot',
-          project_id: project.id,
-          project: projectJson,
-          commits: [],
-          total_commits_count: 0,
-          repository: { name: projectJson.name, homepage: projectJson.web_url },
-        },
-      };
-    }
-    if (trigger === 'issues_events' || trigger === 'confidential_issues_events') {
-      const confidential = trigger === 'confidential_issues_events';
-      const issue = this.gitlab.issues.findLast(
-        (i) => i.projectId === project.id && i.confidential === confidential,
-      );
-      if (!issue) return undefined;
-      const hook = issueHook({
-        project: { id: project.id, path: project.path, defaultBranch: project.defaultBranch },
-        issue: { ...issue, labels: [...issue.labels] },
-        action: 'update',
-        instanceUrl: instance,
-      });
-      return { event: hook.event, body: { ...hook.payload } };
-    }
-    return undefined;
-  }
-
-  private async sendTest(
-    hook: FakeHook,
-    trigger: string,
-    event: string,
-    payload: Record<string, unknown>,
-  ): Promise<FakeTestDelivery> {
-    const uuid = randomUUID();
-    const headers: Record<string, string> = {
-      'Content-Type': 'application/json',
-      'User-Agent': `GitLab/${FAKE_GITLAB_VERSION}`,
-      'X-Gitlab-Event': event,
-      'X-Gitlab-Instance': this.gitlab.url,
-      'X-Gitlab-Webhook-UUID': randomUUID(),
-      'X-Gitlab-Event-UUID': uuid,
-      'Idempotency-Key': uuid,
-    };
-    if (hook.token !== undefined) headers['X-Gitlab-Token'] = hook.token;
-    let status = 0;
-    let responseBody = '';
-    try {
-      const answer = await fetch(hook.url, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify(payload),
-        signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
-      });
-      status = answer.status;
-      responseBody = await answer.text();
-    } catch (error) {
-      responseBody = `Hook execution failed: ${error instanceof Error ? error.name : 'error'}`;
-    }
-    const delivery = { hookId: hook.id, trigger, event, url: hook.url, status, responseBody };
-    this.testDeliveries.push(delivery);
-    return delivery;
-  }
-
   private accessLevel(project: FakeProject): number {
     const level = this.options.accessLevel;
     if (level === undefined) return 40;
@@ -444,19 +305,13 @@ export class FakeGitLabSetup {
     return [...(this.options.protectedBranches?.[project.path] ?? [project.defaultBranch])];
   }
 
-  private findProject(encoded: string | undefined, res: ServerResponse): FakeProject | undefined {
-    const project = encoded === undefined ? undefined : this.gitlab.project(decodeURIComponent(encoded));
-    if (!project) sendJson(res, 404, { message: '404 Project Not Found' });
-    return project;
-  }
-
   /** The project when the token's user may manage its hooks (and, for writes, has `api` scope). */
   private maintainerProject(
     encoded: string | undefined,
     res: ServerResponse,
     write: boolean,
   ): FakeProject | undefined {
-    const project = this.findProject(encoded, res);
+    const project = findProject(this.state, encoded, res);
     if (!project) return undefined;
     if (write && !this.scopes.includes('api')) {
       sendJson(res, 403, {
@@ -484,30 +339,6 @@ export class FakeGitLabSetup {
     const hook = this.hooks.find((h) => h.projectId === project.id && String(h.id) === hookId);
     if (!hook) sendJson(res, 404, { message: '404 Not Found' });
     return hook;
-  }
-
-  private parse(body: unknown, res: ServerResponse): HookBody | undefined {
-    const result = hookBody.safeParse(body);
-    if (result.success) return result.data;
-    const field = result.error.issues[0]?.path.join('.') || 'body';
-    sendJson(res, 400, { error: `${field} is missing` });
-    return undefined;
-  }
-
-  private hookJson(hook: FakeHook): Record<string, unknown> {
-    return {
-      id: hook.id,
-      url: hook.url,
-      name: null,
-      description: null,
-      project_id: hook.projectId,
-      ...hook.triggers,
-      push_events_branch_filter: '',
-      enable_ssl_verification: hook.enableSslVerification,
-      repository_update_events: false,
-      alert_status: 'executable',
-      created_at: hook.createdAt,
-    };
   }
 }
 

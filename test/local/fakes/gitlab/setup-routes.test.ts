@@ -3,8 +3,8 @@ import {
   type FakeGitLab,
   type FakeGitLabOptions,
   startFakeGitLab,
-} from '../../../lib/local/fakes/fake-gitlab.js';
-import { type Receiver, startReceiver } from './receiver.js';
+} from '../../../../lib/local/fakes/gitlab/fake-gitlab.js';
+import { type Receiver, startReceiver } from '../receiver.js';
 
 /** The fake GitLab's setup API over plain HTTP, in GitLab's own field names and answers. */
 

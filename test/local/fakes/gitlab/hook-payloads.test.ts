@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { parseGitLabEvent } from '../../../lib/core/events/index.js';
+import { parseGitLabEvent } from '../../../../lib/core/events/index.js';
 import {
-  deploymentHook,
   type GitLabHook,
   issueHook,
   issueLabelledHook,
   issueNoteHook,
+  railsTime,
+} from '../../../../lib/local/fakes/gitlab/hook-payloads.js';
+import {
   mergeRequestMergedHook,
   mergeRequestOpenedHook,
-  pipelineHook,
-  railsTime,
-} from '../../../lib/local/fakes/gitlab-hooks.js';
+} from '../../../../lib/local/fakes/gitlab/merge-request-payloads.js';
+import { deploymentHook, pipelineHook } from '../../../../lib/local/fakes/gitlab/pipeline-payloads.js';
 
 const project = { id: 7, path: 'security/product', defaultBranch: 'main' };
 const at = '2025-03-04T10:15:00.000Z';

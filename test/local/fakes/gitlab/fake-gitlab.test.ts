@@ -1,13 +1,13 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GitLabClient } from '../../../lib/adapters/gitlab/client.js';
+import { GitLabClient } from '../../../../lib/adapters/gitlab/client.js';
 import {
   type FakeGitLab,
   type FakeGitLabOptions,
   startFakeGitLab,
-} from '../../../lib/local/fakes/fake-gitlab.js';
-import { pipelineHook } from '../../../lib/local/fakes/gitlab-hooks.js';
-import { type Receiver, startReceiver } from './receiver.js';
+} from '../../../../lib/local/fakes/gitlab/fake-gitlab.js';
+import { pipelineHook } from '../../../../lib/local/fakes/gitlab/pipeline-payloads.js';
+import { type Receiver, startReceiver } from '../receiver.js';
 
 const PROJECT = { id: 7, path: 'security/product', defaultBranch: 'main' };
 const SECRET = 'webhook-secret-for-tests';
