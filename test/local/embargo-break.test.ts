@@ -4,12 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeSlack, startFakeSlack } from '../../lib/local/fakes/fake-slack.js';
 import { issueHook } from '../../lib/local/fakes/gitlab/hook-payloads.js';
 import { mergeRequestHook } from '../../lib/local/fakes/gitlab/merge-request-payloads.js';
-import {
-  REHEARSAL_PEOPLE,
-  REHEARSAL_PROJECT,
-  type RehearsalWorld,
-  startRehearsalWorld,
-} from '../../lib/local/rehearsal/world.js';
+import { REHEARSAL_PEOPLE, REHEARSAL_PROJECT } from '../../lib/local/rehearsal/world.js';
 import { reportVulnerability, useRehearsalWorld } from '../support/rehearsal-world.js';
 import { waitFor } from '../support/wait-for.js';
 

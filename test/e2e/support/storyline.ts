@@ -1,8 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { DateTime } from 'luxon';
-import { DEFAULT_PLAYBOOK } from '../../../lib/core/default-playbook.js';
-import { computeSchedule, parseDayOne } from '../../../lib/core/schedule.js';
-import { expandTasks } from '../../../lib/core/tasks.js';
 import type { PhaseId } from '../../../lib/core/types/playbook.js';
 import type { ReleaseState } from '../../../lib/core/types/release.js';
 import {
