@@ -152,6 +152,15 @@ export interface GitLabApi {
    * apply what a lost webhook would have said. A pipeline GitLab no longer knows is a permanent error.
    */
   getPipeline(project: number | string, pipelineId: number): Promise<GitLabPipeline>;
+  /**
+   * The newest pipeline on `ref` started through the API whose `SECREL_…` variables are these, or
+   * undefined: how a start cut off before secrel stored GitLab's answer finds what it made.
+   */
+  findPipeline(
+    project: number | string,
+    ref: string,
+    variables: Readonly<Record<string, string>>,
+  ): Promise<{ id: number; projectId: number } | undefined>;
 }
 
 /** A pipeline as GitLab answers it today. */

@@ -40,6 +40,7 @@ const shownPipeline = z.object({
   updated_at: z.string(),
   web_url: z.string(),
 });
+const listedPipelines = z.array(z.object({ id: z.number().int() }));
 const pipelineVariables = z.array(z.object({ key: z.string(), value: z.string().nullish() }));
 const createdNote = z.object({ id: z.number().int() });
 const users = z.array(z.object({ id: z.number().int(), username: z.string() }));
@@ -245,6 +246,28 @@ export class GitLabClient implements GitLabApi {
       updatedAt: pipeline.updated_at,
       variables,
     };
+  }
+
+  /**
+   * Looks through the newest API pipelines on `ref` (one page: a start cut off minutes ago is among
+   * them) for the one carrying these `SECREL_…` variables.
+   */
+  async findPipeline(
+    project: number | string,
+    ref: string,
+    variables: Readonly<Record<string, string>>,
+  ): Promise<{ id: number; projectId: number } | undefined> {
+    const body = await this.call('findPipeline', [], () =>
+      this.api.pipelines.all(project, { ref, source: 'api', orderBy: 'id', sort: 'desc', perPage: 20 }),
+    );
+    const wanted = Object.entries(variables).filter(([key]) => key.startsWith('SECREL_'));
+    for (const candidate of parse('findPipeline', listedPipelines, body)) {
+      const shown = await this.getPipeline(project, candidate.id);
+      if (wanted.every(([key, value]) => shown.variables[key] === value)) {
+        return { id: shown.id, projectId: shown.projectId };
+      }
+    }
+    return undefined;
   }
 
   private async openMergeRequest(

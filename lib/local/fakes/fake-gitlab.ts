@@ -172,6 +172,7 @@ export class FakeGitLab extends FakeServer {
         (call, [p], res) => this.createMergeRequest(call, p, res),
       ],
       ['POST', /^projects\/([^/]+)\/pipeline$/, (call, [p], res) => this.createPipeline(call, p, res)],
+      ['GET', /^projects\/([^/]+)\/pipelines$/, (call, [p], res) => this.listPipelines(call, p, res)],
       [
         'GET',
         /^projects\/([^/]+)\/pipelines\/(\d+)(\/variables)?$/,
@@ -625,6 +626,30 @@ export class FakeGitLab extends FakeServer {
       web_url: pipeline.webUrl,
     });
     this.scheduleCompletion(pipeline);
+  }
+
+  /** `GET /projects/:id/pipelines?ref=&source=`: newest first, as GitLab lists them by default. */
+  private listPipelines(call: RecordedCall, projectRef: string | undefined, res: ServerResponse): void {
+    const project = this.findProject(projectRef, res);
+    if (!project) return;
+    const { ref, source } = call.query;
+    const found = this.pipelines
+      .filter((p) => p.projectId === project.id && (ref === undefined || p.ref === ref))
+      .filter(() => source === undefined || source === 'api')
+      .sort((a, b) => b.id - a.id)
+      .slice(0, Number(call.query.per_page ?? 20));
+    sendJson(
+      res,
+      200,
+      found.map((p) => ({
+        id: p.id,
+        iid: p.id,
+        project_id: project.id,
+        ref: p.ref,
+        status: p.status,
+        source: 'api',
+      })),
+    );
   }
 
   /** `GET /projects/:id/pipelines/:pipeline_id` (and `/variables`): what reconciliation reads back. */
