@@ -50,6 +50,7 @@ export function gitlabWithoutToken(functionName: string): GitLabApi {
     createMergeRequest: refuse,
     createPipeline: refuse,
     getPipeline: refuse,
+    getMergeRequest: refuse,
     findPipeline: refuse,
   };
 }

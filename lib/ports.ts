@@ -1,4 +1,5 @@
 import type { DateTime } from 'luxon';
+import type { MergeRequestReadiness } from './core/types/events.js';
 import type { ActionRecord, ReleaseState, TimelineEntry } from './core/types/release.js';
 
 /**
@@ -112,7 +113,9 @@ export interface GitLabApi {
     issue: { title: string; description: string; confidential: boolean; labels?: readonly string[] },
   ): Promise<{ iid: number; url: string }>;
   /** An issue's description and `updated_at`, read before secrel rewrites its own section. */
-  getIssue(project: number | string, iid: number): Promise<{ description: string; updatedAt: string }>;
+  getIssue(project: number | string, iid: number): Promise<GitLabIssue>;
+  /** A merge request as GitLab has it now, read back when its hook may have been lost. */
+  getMergeRequest(project: number | string, iid: number): Promise<GitLabMergeRequest>;
   editIssue(
     project: number | string,
     iid: number,
@@ -161,6 +164,33 @@ export interface GitLabApi {
     ref: string,
     variables: Readonly<Record<string, string>>,
   ): Promise<{ id: number; projectId: number } | undefined>;
+}
+
+/** An issue as GitLab answers it today. Its title and description are never logged. */
+export interface GitLabIssue {
+  readonly description: string;
+  readonly updatedAt: string;
+  readonly state: 'opened' | 'closed';
+  readonly confidential: boolean;
+  readonly url: string;
+}
+
+/** A merge request as GitLab answers it today: what a lost Merge Request Hook would have said. */
+export interface GitLabMergeRequest {
+  readonly projectId: number;
+  readonly iid: number;
+  readonly state: 'opened' | 'closed' | 'merged' | 'locked';
+  readonly title: string;
+  readonly description: string;
+  readonly sourceBranch: string;
+  readonly targetBranch: string;
+  readonly url: string;
+  readonly updatedAt: string;
+  /** Who opened it (username). */
+  readonly author: string;
+  /** Who merged it (username), once merged. */
+  readonly mergedBy: string | undefined;
+  readonly readiness: MergeRequestReadiness;
 }
 
 /** A pipeline as GitLab answers it today. */

@@ -63,6 +63,12 @@ export interface FakeMergeRequest {
   readonly assigneeIds: readonly number[];
   state: 'opened' | 'closed' | 'merged';
   readonly webUrl: string;
+  /** Who opened it (GitLab username). */
+  readonly author: string;
+  /** Who merged it, once merged. */
+  mergedBy?: string;
+  /** ISO time of the last change; moves on every change, as GitLab's `updated_at` does. */
+  updatedAt: string;
 }
 
 /** Pipeline statuses the fake uses. */

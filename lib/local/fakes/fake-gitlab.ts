@@ -167,6 +167,11 @@ export class FakeGitLab extends FakeServer {
         (call, [p], res) => this.listMergeRequests(call, p, res),
       ],
       [
+        'GET',
+        /^projects\/([^/]+)\/merge_requests\/(\d+)$/,
+        (_call, [p, iid], res) => this.showMergeRequest(p, iid, res),
+      ],
+      [
         'POST',
         /^projects\/([^/]+)\/merge_requests$/,
         (call, [p], res) => this.createMergeRequest(call, p, res),
@@ -339,6 +344,8 @@ export class FakeGitLab extends FakeServer {
     const mr = this.mergeRequests.find((m) => m.projectId === p.id && m.iid === iid);
     if (!mr) throw new Error(`fake GitLab has no merge request !${iid} in project ${p.id}`);
     mr.state = 'merged';
+    mr.mergedBy = actor;
+    mr.updatedAt = nextUpdatedAt(mr.updatedAt);
     return this.sendMergeRequestHook(p, mr, 'merge', actor);
   }
 
@@ -573,6 +580,22 @@ export class FakeGitLab extends FakeServer {
     );
   }
 
+  /** `GET /projects/:id/merge_requests/:iid`: what reconciliation reads back. */
+  private showMergeRequest(
+    projectRef: string | undefined,
+    iid: string | undefined,
+    res: ServerResponse,
+  ): void {
+    const project = this.findProject(projectRef, res);
+    if (!project) return;
+    const mr = this.mergeRequests.find((m) => m.projectId === project.id && m.iid === Number(iid));
+    if (!mr) {
+      sendJson(res, 404, { message: '404 Not found' });
+      return;
+    }
+    sendJson(res, 200, this.mergeRequestJson(mr));
+  }
+
   private createMergeRequest(call: RecordedCall, projectRef: string | undefined, res: ServerResponse): void {
     const project = this.findProject(projectRef, res);
     const body = project && this.parse(mergeRequestBody, call.body, res);
@@ -770,6 +793,7 @@ export class FakeGitLab extends FakeServer {
         action,
         actor: this.actor(actor),
         instanceUrl: this.url,
+        at: mr.updatedAt,
       }),
     );
   }
@@ -817,7 +841,12 @@ export class FakeGitLab extends FakeServer {
 
   private addMergeRequest(
     project: FakeProject,
-    fields: Pick<FakeMergeRequest, 'sourceBranch' | 'targetBranch' | 'title' | 'description' | 'assigneeIds'>,
+    fields: Pick<
+      FakeMergeRequest,
+      'sourceBranch' | 'targetBranch' | 'title' | 'description' | 'assigneeIds'
+    > & {
+      readonly author?: string;
+    },
   ): FakeMergeRequest {
     const iid = this.ids.iid(project.id, 'merge_request');
     const mr: FakeMergeRequest = {
@@ -831,6 +860,8 @@ export class FakeGitLab extends FakeServer {
       assigneeIds: fields.assigneeIds,
       state: 'opened',
       webUrl: `${this.url}/${project.path}/-/merge_requests/${iid}`,
+      author: fields.author ?? 'secrel-bot',
+      updatedAt: nextUpdatedAt(),
     };
     this.mergeRequests.push(mr);
     return mr;
@@ -863,6 +894,12 @@ export class FakeGitLab extends FakeServer {
       state: mr.state,
       assignees: mr.assigneeIds.map((id) => ({ id })),
       web_url: mr.webUrl,
+      author: this.actor(mr.author),
+      merged_by: mr.mergedBy === undefined ? null : this.actor(mr.mergedBy),
+      updated_at: mr.updatedAt,
+      draft: false,
+      detailed_merge_status: mr.state === 'opened' ? 'mergeable' : 'not_open',
+      blocking_discussions_resolved: true,
     };
   }
 
