@@ -55,6 +55,8 @@ export function gitlabWithoutToken(functionName: string): GitLabApi {
     createMergeRequest: refuse,
     createPipeline: refuse,
     getPipeline: refuse,
+    getMergeRequest: refuse,
+    findPipeline: refuse,
   };
 }
 

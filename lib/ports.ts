@@ -1,6 +1,7 @@
 import type { DateTime } from 'luxon';
 import type { MetricName } from './core/metric-names.js';
 import type { DesiredHook, HookTrigger, ProjectHookView } from './core/setup/index.js';
+import type { MergeRequestReadiness } from './core/types/events.js';
 import type { ActionRecord, ReleaseState, TimelineEntry } from './core/types/release.js';
 import type { DeliverableEffect } from './core/types/workflow.js';
 
@@ -115,7 +116,9 @@ export interface GitLabApi {
     issue: { title: string; description: string; confidential: boolean; labels?: readonly string[] },
   ): Promise<{ iid: number; url: string }>;
   /** An issue's description and `updated_at`, read before secrel rewrites its own section. */
-  getIssue(project: number | string, iid: number): Promise<{ description: string; updatedAt: string }>;
+  getIssue(project: number | string, iid: number): Promise<GitLabIssue>;
+  /** A merge request as GitLab has it now, read back when its hook may have been lost. */
+  getMergeRequest(project: number | string, iid: number): Promise<GitLabMergeRequest>;
   editIssue(
     project: number | string,
     iid: number,
@@ -155,6 +158,42 @@ export interface GitLabApi {
    * apply what a lost webhook would have said. A pipeline GitLab no longer knows is a permanent error.
    */
   getPipeline(project: number | string, pipelineId: number): Promise<GitLabPipeline>;
+  /**
+   * The newest pipeline on `ref` started through the API whose `SECREL_…` variables are these, or
+   * undefined: how a start cut off before secrel stored GitLab's answer finds what it made.
+   */
+  findPipeline(
+    project: number | string,
+    ref: string,
+    variables: Readonly<Record<string, string>>,
+  ): Promise<{ id: number; projectId: number } | undefined>;
+}
+
+/** An issue as GitLab answers it today. Its title and description are never logged. */
+export interface GitLabIssue {
+  readonly description: string;
+  readonly updatedAt: string;
+  readonly state: 'opened' | 'closed';
+  readonly confidential: boolean;
+  readonly url: string;
+}
+
+/** A merge request as GitLab answers it today: what a lost Merge Request Hook would have said. */
+export interface GitLabMergeRequest {
+  readonly projectId: number;
+  readonly iid: number;
+  readonly state: 'opened' | 'closed' | 'merged' | 'locked';
+  readonly title: string;
+  readonly description: string;
+  readonly sourceBranch: string;
+  readonly targetBranch: string;
+  readonly url: string;
+  readonly updatedAt: string;
+  /** Who opened it (username). */
+  readonly author: string;
+  /** Who merged it (username), once merged. */
+  readonly mergedBy: string | undefined;
+  readonly readiness: MergeRequestReadiness;
 }
 
 /** A pipeline as GitLab answers it today. */

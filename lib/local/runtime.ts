@@ -152,6 +152,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       clock,
       // An execution that still fails after its retries (storage down for minutes) is re-driven.
       redriveFailedAfterMs: REDRIVE_AFTER_MS,
+      // Pipeline webhooks that got a 500 while storage was down are read back, as on a restart.
+      onRedriven: async (releaseId) => {
+        await reconcileRelease(ready(), releaseId);
+      },
       handlers: {
         actions: (request) => runStep(ready(), request),
         gate: async (request) => {

@@ -9,7 +9,7 @@ import {
   Users,
 } from '@gitbeaker/core';
 import * as z from 'zod';
-import type { GitLabApi, GitLabPipeline } from '../../ports.js';
+import type { GitLabApi, GitLabIssue, GitLabMergeRequest, GitLabPipeline } from '../../ports.js';
 import type { Redactions } from './error-mapping.js';
 import { GitLabApiError } from './errors.js';
 import { callGitLab, parseAnswer } from './gitlab-call.js';
@@ -41,11 +41,36 @@ const shownPipeline = z.object({
   updated_at: z.string(),
   web_url: z.string(),
 });
+const listedPipelines = z.array(z.object({ id: z.number().int() }));
 const pipelineVariables = z.array(z.object({ key: z.string(), value: z.string().nullish() }));
 const createdNote = z.object({ id: z.number().int() });
 const users = z.array(z.object({ id: z.number().int(), username: z.string() }));
 const mergeRequests = z.array(created);
-const shownIssue = z.object({ description: z.string().nullish(), updated_at: z.string() });
+const shownIssue = z.object({
+  description: z.string().nullish(),
+  updated_at: z.string(),
+  state: z.enum(['opened', 'closed']),
+  confidential: z.boolean(),
+  web_url: z.string(),
+});
+const username = z.object({ username: z.string() });
+const shownMergeRequest = z.object({
+  iid: z.number().int(),
+  project_id: z.number().int(),
+  state: z.enum(['opened', 'closed', 'merged', 'locked']),
+  title: z.string(),
+  description: z.string().nullish(),
+  source_branch: z.string(),
+  target_branch: z.string(),
+  web_url: z.string(),
+  updated_at: z.string(),
+  author: username,
+  merged_by: username.nullish(),
+  draft: z.boolean().optional(),
+  detailed_merge_status: z.string().optional(),
+  blocking_discussions_resolved: z.boolean().optional(),
+  assignees: z.array(z.object({ username: z.string().optional() })).optional(),
+});
 
 type Resources = {
   readonly issues: InstanceType<typeof Issues>;
@@ -107,11 +132,45 @@ export class GitLabClient implements GitLabApi {
     return { iid, url: web_url };
   }
 
-  /** Reads an issue's description and when it last changed (for the living description). */
-  async getIssue(project: number | string, iid: number): Promise<{ description: string; updatedAt: string }> {
+  /** Reads an issue: its description and when it last changed (living description), its state (reconciliation). */
+  async getIssue(project: number | string, iid: number): Promise<GitLabIssue> {
     const body = await this.call('getIssue', [], () => this.api.issues.show(iid, { projectId: project }));
     const issue = parseAnswer('getIssue', shownIssue, body);
-    return { description: issue.description ?? '', updatedAt: issue.updated_at };
+    return {
+      description: issue.description ?? '',
+      updatedAt: issue.updated_at,
+      state: issue.state,
+      confidential: issue.confidential,
+      url: issue.web_url,
+    };
+  }
+
+  /** Reads a merge request as it is now (`GET …/merge_requests/:iid`), for reconciliation. */
+  async getMergeRequest(project: number | string, iid: number): Promise<GitLabMergeRequest> {
+    const body = await this.call('getMergeRequest', [], () => this.api.mergeRequests.show(project, iid));
+    const mr = parseAnswer('getMergeRequest', shownMergeRequest, body);
+    const assignees = mr.assignees?.flatMap((a) => (a.username === undefined ? [] : [a.username]));
+    return {
+      projectId: mr.project_id,
+      iid: mr.iid,
+      state: mr.state,
+      title: mr.title,
+      description: mr.description ?? '',
+      sourceBranch: mr.source_branch,
+      targetBranch: mr.target_branch,
+      url: mr.web_url,
+      updatedAt: mr.updated_at,
+      author: mr.author.username,
+      mergedBy: mr.merged_by?.username,
+      readiness: {
+        ...(mr.draft === undefined ? {} : { draft: mr.draft }),
+        ...(mr.detailed_merge_status === undefined ? {} : { detailedMergeStatus: mr.detailed_merge_status }),
+        ...(mr.blocking_discussions_resolved === undefined
+          ? {}
+          : { blockingDiscussionsResolved: mr.blocking_discussions_resolved }),
+        ...(assignees === undefined ? {} : { assignees }),
+      },
+    };
   }
 
   /** Lifts confidentiality, closes/reopens an issue, or rewrites its description. */
@@ -246,6 +305,28 @@ export class GitLabClient implements GitLabApi {
       updatedAt: pipeline.updated_at,
       variables,
     };
+  }
+
+  /**
+   * Looks through the newest API pipelines on `ref` (one page: a start cut off minutes ago is among
+   * them) for the one carrying these `SECREL_…` variables.
+   */
+  async findPipeline(
+    project: number | string,
+    ref: string,
+    variables: Readonly<Record<string, string>>,
+  ): Promise<{ id: number; projectId: number } | undefined> {
+    const body = await this.call('findPipeline', [], () =>
+      this.api.pipelines.all(project, { ref, source: 'api', orderBy: 'id', sort: 'desc', perPage: 20 }),
+    );
+    const wanted = Object.entries(variables).filter(([key]) => key.startsWith('SECREL_'));
+    for (const candidate of parseAnswer('findPipeline', listedPipelines, body)) {
+      const shown = await this.getPipeline(project, candidate.id);
+      if (wanted.every(([key, value]) => shown.variables[key] === value)) {
+        return { id: shown.id, projectId: shown.projectId };
+      }
+    }
+    return undefined;
   }
 
   private async openMergeRequest(

@@ -53,6 +53,11 @@ export interface LocalWorkflowOptions {
    * executions. Idempotent handlers make a re-drive repeat no action. Off when absent.
    */
   readonly redriveFailedAfterMs?: readonly number[];
+  /**
+   * Called once a re-drive runs, like local mode's resume after a restart: what webhooks said
+   * while the release's steps were failing (storage down) may be lost and is read back here.
+   */
+  readonly onRedriven?: (releaseId: string) => Promise<void>;
 }
 
 /** A failed publication stops the release for people to decide; nothing re-drives it. */
@@ -98,11 +103,13 @@ export class LocalWorkflow implements Workflow {
   private readonly redriveDelays: readonly number[];
   private readonly redrives = new Map<string, number>();
   private readonly redriveTimers = new Map<string, NodeJS.Timeout>();
+  private readonly onRedriven: (releaseId: string) => Promise<void>;
 
   constructor(options: LocalWorkflowOptions) {
     this.handlers = options.handlers;
     this.clock = options.clock;
     this.redriveDelays = options.redriveFailedAfterMs ?? [];
+    this.onRedriven = options.onRedriven ?? (async () => undefined);
     this.localized = localizeDefinition(
       options.definition ?? loadDefinition(options.definitionPath ?? DEFAULT_DEFINITION_PATH),
     );
@@ -160,6 +167,9 @@ export class LocalWorkflow implements Workflow {
         else if (error === undefined) tracker.finish('succeeded', this.clock.now());
         else tracker.finish('failed', this.clock.now(), describeFailure(error));
         controller.abort(new Error('execution ended'));
+        // Branches still waiting when another failed end with the run: their tokens must not linger
+        // beside the re-driven run's (the dashboard would list stale gates).
+        this.tokens.cancelRelease(releaseId, endedError());
         const view = tracker.view();
         if (view.status === 'succeeded') this.redrives.delete(releaseId);
         if (view.status === 'failed' && view.error?.error !== NEVER_REDRIVEN)
@@ -178,7 +188,9 @@ export class LocalWorkflow implements Workflow {
     this.redrives.set(releaseId, count + 1);
     const timer = setTimeout(() => {
       this.redriveTimers.delete(releaseId);
-      this.start(releaseId, input, { redrive: true }).catch(() => undefined);
+      this.start(releaseId, input, { redrive: true })
+        .then(() => this.onRedriven(releaseId))
+        .catch(() => undefined);
     }, delay);
     timer.unref();
     this.redriveTimers.set(releaseId, timer);
@@ -358,6 +370,13 @@ export class LocalWorkflow implements Workflow {
 /** What a value becomes after the JSON round trip AWS puts every payload through. */
 function toJson(value: unknown): Json {
   return z.json().parse(JSON.parse(JSON.stringify(value ?? null)));
+}
+
+/** The reason a token of an ended run is cancelled. */
+function endedError(): Error {
+  const ended = new Error('execution ended');
+  ended.name = 'AbortError';
+  return ended;
 }
 
 function asError(error: unknown): Error {

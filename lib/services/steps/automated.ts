@@ -106,9 +106,39 @@ function storedEffect(
   result: Readonly<Record<string, string | number>>,
 ): ActionEffect | undefined {
   const pipeline = result['part:pipeline'];
+  const project = result['part:pipeline-project'];
   if (isPipelineAction(action) && typeof pipeline === 'number')
-    return { outcome: 'pipeline-started', pipelineId: pipeline };
+    return {
+      outcome: 'pipeline-started',
+      pipelineId: pipeline,
+      ...(typeof project === 'number' ? { pipelineProjectId: project } : {}),
+    };
   return undefined;
+}
+
+/**
+ * Records the pipeline an action started on its task. Also called when the action's record was
+ * already finished: the write after it may have been lost (storage down, a crash), and without
+ * the record neither the pipeline's webhook nor reconciliation can complete the task.
+ */
+async function recordStarted(
+  deps: RuntimeDeps,
+  releaseId: string,
+  action: ActionKind,
+  key: string,
+  version: string | undefined,
+  done: ActionEffect,
+): Promise<ReleaseState | undefined> {
+  const target = isPipelineAction(action) ? deps.config.pipelines[action] : undefined;
+  if (done.pipelineId === undefined || target === undefined) return undefined;
+  // GitLab's answer names the project even when config gives a path that is not a configured project;
+  // when that answer was lost with the attempt that got it, GitLab is asked again.
+  const projectId =
+    done.pipelineProjectId ??
+    projectIdOf(deps, target.project) ??
+    (await deps.gitlab.getPipeline(target.project, done.pipelineId)).projectId;
+  const started = { projectId, pipelineId: done.pipelineId, ref: pipelineRef(target.ref, version) };
+  return transition(deps, releaseId, recordPipeline(deps, key, started));
 }
 
 /** Performs one automated action for the release (and version) and answers the state machine. */
@@ -154,7 +184,10 @@ export async function runAction(
 
   if (outcome.kind === 'already-done') {
     const stored = storedEffect(action, outcome.result);
-    if (stored) return answer('already-done', stored.pipelineId);
+    if (stored) {
+      state = (await recordStarted(deps, releaseId, action, key, version, stored)) ?? state;
+      return answer('already-done', stored.pipelineId);
+    }
     if (outcome.result[`part:${MANUAL_PART}`] !== undefined) {
       state = await transition(deps, releaseId, handOver(deps, key));
       return answer('skipped');
@@ -173,13 +206,7 @@ export async function runAction(
   }
   const done = effect;
   if (done.outcome === 'pipeline-started') {
-    const target = isPipelineAction(action) ? deps.config.pipelines[action] : undefined;
-    // GitLab's answer names the project even when config gives a path that is not a configured project.
-    const projectId = done.pipelineProjectId ?? (target && projectIdOf(deps, target.project));
-    if (done.pipelineId !== undefined && projectId !== undefined && target !== undefined) {
-      const started = { projectId, pipelineId: done.pipelineId, ref: pipelineRef(target.ref, version) };
-      state = await transition(deps, releaseId, recordPipeline(deps, key, started));
-    }
+    state = (await recordStarted(deps, releaseId, action, key, version, done)) ?? state;
     return answer('pipeline-started', done.pipelineId);
   }
   if (done.outcome === 'skipped') {

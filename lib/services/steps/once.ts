@@ -16,8 +16,9 @@ import { judgeFailure, toStepError } from './step-errors.js';
  *
  * A part found `inflight` was cut off mid-call: whether it took effect is unknown. Parts whose
  * call is idempotent (lift confidentiality, link issues, approve disclosure) are simply called
- * again; the others (create an issue, start a pipeline, comment) are never repeated blindly:
- * the action is told it was interrupted and reports it for a person to check. A call that got an
+ * again; parts that can look up what they made (a pipeline carries secrel's variables) look first
+ * and call again only when nothing is there; the others (create an issue, comment) are never
+ * repeated blindly: the action is told it was interrupted and reports it for a person to check. A call that got an
  * error answer (a 4xx or 5xx) did not take effect, so its part is cleared and may be retried; a
  * call that got no answer at all is left `inflight`, like a crash.
  */
@@ -48,10 +49,21 @@ export interface Parts {
   part<T extends string | number | undefined>(
     name: string,
     call: () => Promise<T>,
-    options?: { readonly repeatable?: boolean },
+    options?: PartOptions<T>,
   ): Promise<T | string | number | undefined>;
   /** Names of parts that were cut off earlier and not repeated. */
   readonly interrupted: readonly string[];
+}
+
+/** How a part may be run again after an attempt was cut off during its call. */
+export interface PartOptions<T> {
+  /** The call is idempotent: simply call it again. */
+  readonly repeatable?: boolean;
+  /**
+   * Finds what a cut-off call made, if it made anything: its value is kept as the part's result;
+   * `undefined` means the call took no effect, so it is made again.
+   */
+  readonly recover?: () => Promise<T | undefined>;
 }
 
 /** How {@link once} ended. */
@@ -105,8 +117,16 @@ export async function once(
       const stored = progress[key];
       if (stored !== undefined && stored !== INFLIGHT) return stored === DONE ? undefined : stored;
       if (stored === INFLIGHT && !options.repeatable) {
-        interrupted.push(name);
-        return undefined;
+        const found = options.recover ? await options.recover() : undefined;
+        if (found !== undefined) {
+          progress = { ...progress, [key]: found };
+          await save();
+          return found;
+        }
+        if (!options.recover) {
+          interrupted.push(name);
+          return undefined;
+        }
       }
       progress = { ...progress, [key]: INFLIGHT };
       await save();

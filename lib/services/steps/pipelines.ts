@@ -38,15 +38,25 @@ export const startPipeline: ActionPerformer = async (ctx, parts) => {
   const target = ctx.deps.config.pipelines[ctx.action];
   if (!target) return SKIPPED;
   let answeredProject: number | undefined;
-  const id = await parts.part('pipeline', async () => {
-    const started = await ctx.deps.gitlab.createPipeline(
-      target.project,
-      pipelineRef(target.ref, ctx.version),
-      pipelineVariables(target.variables, ctx.state.id, ctx.action, ctx.version),
-    );
-    answeredProject = started.projectId;
-    return started.id;
-  });
+  const ref = pipelineRef(target.ref, ctx.version);
+  const variables = pipelineVariables(target.variables, ctx.state.id, ctx.action, ctx.version);
+  const id = await parts.part(
+    'pipeline',
+    async () => {
+      const started = await ctx.deps.gitlab.createPipeline(target.project, ref, variables);
+      answeredProject = started.projectId;
+      return started.id;
+    },
+    {
+      // Cut off after GitLab started it (storage down before its id was written): the pipeline
+      // carries secrel's variables, so it is found instead of started twice.
+      recover: async () => {
+        const found = await ctx.deps.gitlab.findPipeline(target.project, ref, variables);
+        answeredProject = found?.projectId;
+        return found?.id;
+      },
+    },
+  );
   // Kept on the action record beside the pipeline id: provenance needs the project's numeric id.
   const projectId = await parts.part('pipeline-project', async () => answeredProject, { repeatable: true });
   return {

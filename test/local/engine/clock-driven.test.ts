@@ -147,7 +147,15 @@ describe('the clock drives the phases', () => {
   it('re-drives an execution whose retries ran out (storage down for long), and finishes the release', async () => {
     const clock = new ReleaseClock({ start: DateTime.fromISO('2026-11-30T09:00:00Z'), speed: 300_000 });
     const release = new FakeRelease({ clock, dayOne: DAY_ONE });
-    const workflow = new LocalWorkflow({ clock, handlers: release, redriveFailedAfterMs: [10, 10] });
+    const redriven: string[] = [];
+    const workflow = new LocalWorkflow({
+      clock,
+      handlers: release,
+      redriveFailedAfterMs: [10, 10],
+      onRedriven: async (id) => {
+        redriven.push(id);
+      },
+    });
     release.workflow = workflow;
     running.push(workflow);
     // More transient failures than the one Retry policy allows: the first run fails.
@@ -161,6 +169,24 @@ describe('the clock drives the phases', () => {
     expect(view.status).toBe('succeeded');
     expect(workflow.redriveCount(RELEASE)).toBe(0);
     expect(release.actionKeys().filter((k) => k === 'create-draft-mr')).toHaveLength(1);
+    // What webhooks said meanwhile is read back once per re-drive, as on a restart.
+    expect(redriven).toEqual([RELEASE]);
+  });
+
+  it('leaves no gate of a failed run waiting beside the next run', async () => {
+    const clock = new ReleaseClock({ start: DateTime.fromISO('2026-11-30T09:00:00Z'), speed: 300_000 });
+    const release = new FakeRelease({ clock, dayOne: DAY_ONE });
+    const workflow = new LocalWorkflow({ clock, handlers: release });
+    release.workflow = workflow;
+    running.push(workflow);
+    release.transient.set('build-test-packages', RETRY_POLICY[0].MaxAttempts + 1);
+    await workflow.start(RELEASE, {});
+    // While Day three retries, the later phases' branches wait on their start gates.
+    await release.until(() => workflow.pendingGates(RELEASE).some((g) => g.gate.startsWith('start:')));
+    const view = await workflow.settled(RELEASE);
+
+    expect(view.status).toBe('failed');
+    expect(workflow.pendingGates(RELEASE)).toEqual([]);
   });
 
   it('never re-drives a failed publication: people decide', async () => {

@@ -57,7 +57,11 @@ export function issueJson(issue: FakeIssue): Record<string, unknown> {
 }
 
 /** A merge request as the API answers it. */
-export function mergeRequestJson(mr: FakeMergeRequest): Record<string, unknown> {
+export function mergeRequestJson(
+  mr: FakeMergeRequest,
+  userId: (username: string) => number | undefined = () => undefined,
+): Record<string, unknown> {
+  const user = (username: string) => ({ id: userId(username) ?? 1, username });
   return {
     id: mr.id,
     iid: mr.iid,
@@ -69,5 +73,11 @@ export function mergeRequestJson(mr: FakeMergeRequest): Record<string, unknown> 
     state: mr.state,
     assignees: mr.assigneeIds.map((id) => ({ id })),
     web_url: mr.webUrl,
+    author: user(mr.author),
+    merged_by: mr.mergedBy === undefined ? null : user(mr.mergedBy),
+    updated_at: mr.updatedAt,
+    draft: false,
+    detailed_merge_status: mr.state === 'opened' ? 'mergeable' : 'not_open',
+    blocking_discussions_resolved: true,
   };
 }

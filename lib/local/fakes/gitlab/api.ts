@@ -85,11 +85,17 @@ export class FakeGitLabApi {
         (call, [p], res) => this.listMergeRequests(call, p, res),
       ],
       [
+        'GET',
+        /^projects\/([^/]+)\/merge_requests\/(\d+)$/,
+        (_call, [p, iid], res) => this.showMergeRequest(p, iid, res),
+      ],
+      [
         'POST',
         /^projects\/([^/]+)\/merge_requests$/,
         (call, [p], res) => this.createMergeRequest(call, p, res),
       ],
       ['POST', /^projects\/([^/]+)\/pipeline$/, (call, [p], res) => this.createPipeline(call, p, res)],
+      ['GET', /^projects\/([^/]+)\/pipelines$/, (call, [p], res) => this.listPipelines(call, p, res)],
       [
         'GET',
         /^projects\/([^/]+)\/pipelines\/(\d+)(\/variables)?$/,
@@ -322,6 +328,50 @@ export class FakeGitLabApi {
       web_url: pipeline.webUrl,
     });
     this.scheduler.schedule(pipeline);
+  }
+
+  /** `GET /projects/:id/merge_requests/:iid`: what reconciliation reads back. */
+  private showMergeRequest(
+    projectRef: string | undefined,
+    iid: string | undefined,
+    res: ServerResponse,
+  ): void {
+    const project = findProject(this.state, projectRef, res);
+    if (!project) return;
+    const mr = this.state.mergeRequests.find((m) => m.projectId === project.id && m.iid === Number(iid));
+    if (!mr) {
+      sendJson(res, 404, { message: '404 Not found' });
+      return;
+    }
+    sendJson(
+      res,
+      200,
+      mergeRequestJson(mr, (username) => this.state.userId(username)),
+    );
+  }
+
+  /** `GET /projects/:id/pipelines?ref=&source=`: newest first, as GitLab lists them by default. */
+  private listPipelines(call: RecordedCall, projectRef: string | undefined, res: ServerResponse): void {
+    const project = findProject(this.state, projectRef, res);
+    if (!project) return;
+    const { ref, source } = call.query;
+    const found = this.state.pipelines
+      .filter((p) => p.projectId === project.id && (ref === undefined || p.ref === ref))
+      .filter(() => source === undefined || source === 'api')
+      .sort((a, b) => b.id - a.id)
+      .slice(0, Number(call.query.per_page ?? 20));
+    sendJson(
+      res,
+      200,
+      found.map((p) => ({
+        id: p.id,
+        iid: p.id,
+        project_id: project.id,
+        ref: p.ref,
+        status: p.status,
+        source: 'api',
+      })),
+    );
   }
 
   /** `GET /projects/:id/pipelines/:pipeline_id` (and `/variables`): what reconciliation reads back. */

@@ -157,6 +157,7 @@ export class FakeGitLabHooks {
         action,
         actor: this.actor(actor),
         instanceUrl: this.state.url,
+        at: mr.updatedAt,
       }),
     );
   }

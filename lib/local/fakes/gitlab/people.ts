@@ -123,6 +123,8 @@ export class FakeGitLabPeople {
     const mr = this.state.mergeRequests.find((m) => m.projectId === p.id && m.iid === iid);
     if (!mr) throw new Error(`fake GitLab has no merge request !${iid} in project ${p.id}`);
     mr.state = 'merged';
+    mr.mergedBy = actor;
+    mr.updatedAt = nextUpdatedAt(mr.updatedAt);
     return this.hooks.mergeRequest(p, mr, 'merge', actor);
   }
 

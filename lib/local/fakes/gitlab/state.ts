@@ -63,6 +63,12 @@ export interface FakeMergeRequest {
   readonly assigneeIds: readonly number[];
   state: 'opened' | 'closed' | 'merged';
   readonly webUrl: string;
+  /** Who opened it (GitLab username). */
+  readonly author: string;
+  /** Who merged it, once merged. */
+  mergedBy?: string;
+  /** ISO time of the last change; moves on every change, as GitLab's `updated_at` does. */
+  updatedAt: string;
 }
 
 /** Pipeline statuses the fake uses. */
@@ -200,7 +206,12 @@ export class FakeGitLabState {
   /** A new open merge request in a project. */
   addMergeRequest(
     project: FakeProject,
-    fields: Pick<FakeMergeRequest, 'sourceBranch' | 'targetBranch' | 'title' | 'description' | 'assigneeIds'>,
+    fields: Pick<
+      FakeMergeRequest,
+      'sourceBranch' | 'targetBranch' | 'title' | 'description' | 'assigneeIds'
+    > & {
+      readonly author?: string;
+    },
   ): FakeMergeRequest {
     const iid = this.ids.iid(project.id, 'merge_request');
     const mr: FakeMergeRequest = {
@@ -214,6 +225,8 @@ export class FakeGitLabState {
       assigneeIds: fields.assigneeIds,
       state: 'opened',
       webUrl: `${this.url}/${project.path}/-/merge_requests/${iid}`,
+      author: fields.author ?? 'secrel-bot',
+      updatedAt: nextUpdatedAt(),
     };
     this.mergeRequests.push(mr);
     return mr;
