@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -42,8 +42,21 @@ describe('the layout keeps imports one way (DESIGN.md §2)', () => {
     );
   });
 
-  it('lib/services never imports local mode, infra or handlers', () => {
-    expect(offenders('lib/services', (s) => !/^(lib\/(local|infra)|lambdas|bin)\//.test(s))).toEqual([]);
+  it('lib/services imports only the core, the ports, its own files and node, zod and luxon', () => {
+    const allowed = (s: string) =>
+      s.startsWith('lib/core/') ||
+      s.startsWith('lib/services/') ||
+      s === 'lib/ports.js' ||
+      s.startsWith('node:') ||
+      s === 'zod' ||
+      s === 'luxon';
+    expect(offenders('lib/services', allowed)).toEqual([]);
+  });
+
+  it('only lib/local imports the fakes', () => {
+    const fakes = (s: string) => s.startsWith('lib/local/fakes/');
+    const outside = ['lib/core', 'lib/services', 'lib/adapters', 'lib/infra', 'lambdas', 'bin'];
+    expect(outside.flatMap((dir) => offenders(dir, (s) => !fakes(s)))).toEqual([]);
   });
 
   it('lib/infra imports no adapter, service or local-mode code', () => {
@@ -52,5 +65,28 @@ describe('the layout keeps imports one way (DESIGN.md §2)', () => {
 
   it('handlers never import local mode', () => {
     expect(offenders('lambdas', (s) => !/^lib\/local\//.test(s))).toEqual([]);
+  });
+});
+
+/** Issue #14: a newcomer finds one file per concept, under one name. */
+describe('the house keeps files small and names unique', () => {
+  /** One per folder by convention, so they may repeat. */
+  const CONVENTIONAL = new Set(['index.ts', 'errors.ts', 'client.ts', 'types.ts']);
+
+  it('has no file in lib/ over 400 lines', () => {
+    const long = sourceFiles('lib')
+      .map((file) => ({ file, lines: readFileSync(join(root, file), 'utf8').split('\n').length }))
+      .filter(({ lines }) => lines > 400)
+      .map(({ file, lines }) => `${file}: ${lines} lines`);
+    expect(long).toEqual([]);
+  });
+
+  it('has no two files in lib/ or bin/ with the same name, but index, errors, client and types', () => {
+    const byName = new Map<string, string[]>();
+    for (const file of [...sourceFiles('lib'), ...sourceFiles('bin')]) {
+      const name = basename(file);
+      if (!CONVENTIONAL.has(name)) byName.set(name, [...(byName.get(name) ?? []), file]);
+    }
+    expect([...byName.values()].filter((files) => files.length > 1)).toEqual([]);
   });
 });
