@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, inject } from 'vitest';
+import type { FakeIssue } from '../../lib/local/fakes/gitlab/state.js';
+import { labelVulnerability, reportVulnerability as reportIssue } from '../../lib/local/rehearsal/beats.js';
 import {
-  REHEARSAL_PEOPLE,
   REHEARSAL_PROJECT,
   type RehearsalWorld,
   type RehearsalWorldOptions,
@@ -47,18 +48,17 @@ export function useRehearsalWorld(
 
 /**
  * Opens a confidential vulnerability issue in the rehearsal project and labels it as the security
- * lead does, which starts a release; returns the issue and the release's id.
+ * lead does (the rehearsal's own beats), which starts a release; returns the issue and the release's id.
  */
 export async function reportVulnerability(
   w: RehearsalWorld,
   details: { readonly title: string; readonly description: string },
-): Promise<{ vulnerability: ReturnType<RehearsalWorld['gitlab']['openIssue']>; releaseId: string }> {
-  const vulnerability = w.gitlab.openIssue({ ...details, confidential: true });
-  await w.gitlab.labelIssue(
-    REHEARSAL_PROJECT.id,
-    vulnerability.iid,
-    'critical security release',
-    REHEARSAL_PEOPLE['security lead'],
+): Promise<{ vulnerability: FakeIssue; releaseId: string }> {
+  const reported = reportIssue(w, details.title, details.description);
+  await labelVulnerability(w, reported);
+  const vulnerability = w.gitlab.issues.find(
+    (issue) => issue.projectId === REHEARSAL_PROJECT.id && issue.iid === reported.iid,
   );
-  return { vulnerability, releaseId: `${REHEARSAL_PROJECT.id}-${vulnerability.iid}` };
+  if (!vulnerability) throw new Error(`the fake GitLab lost issue #${reported.iid}`);
+  return { vulnerability, releaseId: reported.releaseId };
 }
