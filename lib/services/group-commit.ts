@@ -6,9 +6,10 @@ import {
   type ReleaseBatchCommit,
   type ReleaseStore,
 } from '../ports.js';
+import { ConflictRetry, type RevisionRetryOptions } from './conflict-retry.js';
 import { applyOrStart, newRoutingKeys, releaseContext, releaseDeliveryKey } from './release-apply.js';
 import type { ReleaseStateCache } from './release-cache.js';
-import { ConflictRetry, type RevisionRetryOptions } from './release-writer.js';
+import type { ReleaseWriter } from './release-writer.js';
 import type { IngressDeps } from './types.js';
 
 /**
@@ -16,7 +17,8 @@ import type { IngressDeps } from './types.js';
  * wait; when it ends, the waiting ones are applied in order in memory and written in ONE
  * transaction (state once, a record per delivery, each change's timeline). Every delivery still
  * gets its own answer. Across processes the revision condition decides, as for single commits,
- * and a lost race is retried on the release writer's {@link ConflictRetry}.
+ * and a lost race is retried on {@link ConflictRetry}. It is the {@link ReleaseWriter}'s batching
+ * strategy: ingress submits through the writer.
  */
 
 /** What one release made of a delivery. */

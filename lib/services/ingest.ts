@@ -7,7 +7,7 @@ import { isDeliverable, type SignalEffect, signal } from './effects.js';
 import { GroupCommitter } from './group-commit.js';
 import { releaseContext, releaseDeliveryKey } from './release-apply.js';
 import { ReleaseStateCache } from './release-cache.js';
-import { withDescribe } from './release-writer.js';
+import { ReleaseWriter, withDescribe } from './release-writer.js';
 import { RoutingCache } from './routing-cache.js';
 import type { IngestResult, IngressDeps } from './types.js';
 
@@ -21,10 +21,10 @@ import type { IngestResult, IngressDeps } from './types.js';
  * one release that arrive while its commit is in flight are committed together in the next one.
  */
 
-/** The caches and the group committer of one store; on Lambda, one per container. */
+/** The caches and the release writer (batching by group commit) of one store; on Lambda, one per container. */
 interface IngressPath {
   readonly routes: RoutingCache;
-  readonly committer: GroupCommitter;
+  readonly writer: ReleaseWriter;
 }
 
 const paths = new WeakMap<ReleaseStore, IngressPath>();
@@ -39,7 +39,7 @@ function pathFor(store: ReleaseStore): IngressPath {
         for (const key of keys) routes.add(key, releaseId);
       },
     });
-    path = { routes, committer };
+    path = { routes, writer: new ReleaseWriter(store, undefined, committer) };
     paths.set(store, path);
   }
   return path;
@@ -129,7 +129,7 @@ export async function ingestEvent(
   // An event for one release is recorded within that release's batch even when it changes nothing.
   const shared = releaseIds.length > 1;
   const outcomes = await Promise.all(
-    releaseIds.map((id) => path.committer.submit(deps, id, event, deliveryKey, shared)),
+    releaseIds.map((id) => path.writer.submit(deps, id, event, deliveryKey, shared)),
   );
   const changed = outcomes.filter((outcome) => outcome.kind === 'changed');
   let status: IngestResult['status'];

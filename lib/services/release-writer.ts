@@ -1,22 +1,19 @@
 import type { SecrelConfig } from '../core/config.js';
 import { releaseRoutingKeys } from '../core/routing.js';
+import type { GitLabEvent } from '../core/types/events.js';
 import type { Applied, Effect, ReleaseState } from '../core/types/release.js';
-import { type ReleaseCommit, type ReleaseStore, RevisionConflictError } from '../ports.js';
+import type { ReleaseCommit, ReleaseStore } from '../ports.js';
+import { ConflictRetry, type RevisionRetryOptions } from './conflict-retry.js';
+import type { GroupCommitter, ReleaseOutcome } from './group-commit.js';
+import type { IngressDeps } from './types.js';
 
 /**
  * The one way a release is written: load it, apply a pure change, commit conditioned on the
  * revision read, again from a fresh read when another writer got there first, then carry out the
- * effects of what was committed. The steps write through {@link ReleaseWriter}; ingress batches
- * deliveries (`group-commit.ts`) on the same conflict policy, {@link ConflictRetry}.
+ * effects of what was committed. The steps write through {@link ReleaseWriter.apply}; ingress
+ * submits each delivery through {@link ReleaseWriter.submit}, whose batching strategy is group
+ * commit (`group-commit.ts`), on the same conflict policy ({@link ConflictRetry}).
  */
-
-/** Options for {@link ConflictRetry}. */
-export interface RevisionRetryOptions {
-  /** How many times to read, apply and commit before a revision conflict is final (default 10). */
-  readonly attempts?: number;
-  /** Upper bound of the first backoff, in ms; doubles per attempt up to 250 ms (default 10). */
-  readonly baseDelayMs?: number;
-}
 
 /** A change to one release: given the stored state (undefined before the release exists), what to commit. */
 export type ReleaseChange<T extends ReleaseCommit> = (
@@ -28,30 +25,6 @@ export type CoreChange = (state: ReleaseState | undefined) => Applied | undefine
 
 /** Carries out the effects of a committed change. */
 export type EffectCarrier = (releaseId: string, effects: readonly Effect[]) => Promise<void>;
-
-const MAX_DELAY_MS = 250;
-
-/** When a commit that lost a race on the revision is tried again, and after how long. */
-export class ConflictRetry {
-  readonly attempts: number;
-  readonly #baseDelayMs: number;
-
-  constructor(options: RevisionRetryOptions = {}) {
-    this.attempts = Math.max(1, options.attempts ?? 10);
-    this.#baseDelayMs = options.baseDelayMs ?? 10;
-  }
-
-  /**
-   * Called after attempt `attempt` failed with `err`: rethrows it unless it is a revision conflict
-   * with attempts left, else waits before the next attempt reads again.
-   */
-  async backOff(err: unknown, attempt: number): Promise<void> {
-    if (!(err instanceof RevisionConflictError) || attempt >= this.attempts) throw err;
-    // Full jitter spreads racers apart so they stop colliding on the same revision.
-    const cap = Math.min(MAX_DELAY_MS, this.#baseDelayMs * 2 ** (attempt - 1));
-    await new Promise((resolve) => setTimeout(resolve, Math.random() * cap));
-  }
-}
 
 /** A committed change with the effects it asks for. */
 export interface CommittedChange extends ReleaseCommit {
@@ -68,9 +41,33 @@ export class ReleaseWriter {
   readonly #store: Pick<ReleaseStore, 'get' | 'commit'>;
   readonly #retry: ConflictRetry;
 
-  constructor(store: Pick<ReleaseStore, 'get' | 'commit'>, retry: ConflictRetry = new ConflictRetry()) {
+  readonly #batching: GroupCommitter | undefined;
+
+  /** `batching`: how ingress's deliveries are committed together (group commit); steps need none. */
+  constructor(
+    store: Pick<ReleaseStore, 'get' | 'commit'>,
+    retry: ConflictRetry = new ConflictRetry(),
+    batching?: GroupCommitter,
+  ) {
     this.#store = store;
     this.#retry = retry;
+    this.#batching = batching;
+  }
+
+  /**
+   * Ingress: applies a delivery to a release within the release's next batch and answers once the
+   * batch is committed (on the revision it was applied to, retried on conflict). The caller carries
+   * out the effects, because whether a reply goes out depends on the delivery's answer across releases.
+   */
+  submit(
+    deps: IngressDeps,
+    releaseId: string,
+    event: GitLabEvent,
+    deliveryKey: string,
+    shared: boolean,
+  ): Promise<ReleaseOutcome> {
+    if (!this.#batching) throw new Error('this release writer has no batching strategy for deliveries');
+    return this.#batching.submit(deps, releaseId, event, deliveryKey, shared);
   }
 
   /**
