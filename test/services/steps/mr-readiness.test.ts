@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { MergeRequestState } from '../../lib/core/types/release.js';
-import { runStep } from '../../lib/services/steps/run-step.js';
-import { type ActionWorld, actionWorld } from '../support/action-world.js';
+import type { MergeRequestState } from '../../../lib/core/types/release.js';
+import { runStep } from '../../../lib/services/steps/run-step.js';
+import { type ActionWorld, actionWorld } from '../../support/action-world.js';
 
 /**
  * Two hours before the cutoff that needs the security MRs (Day one's), each MR that is not ready

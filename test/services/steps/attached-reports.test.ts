@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runStep } from '../../lib/services/steps/run-step.js';
-import { type ActionWorld, actionWorld } from '../support/action-world.js';
-import { readyToPublish } from '../support/release-builders.js';
+import { runStep } from '../../../lib/services/steps/run-step.js';
+import { type ActionWorld, actionWorld } from '../../support/action-world.js';
+import { readyToPublish } from '../../support/release-builders.js';
 
 /** Reports attached with `/secrel h1` are used by the disclosure follow-ups, beside config's defaults. */
 

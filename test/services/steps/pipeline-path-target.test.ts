@@ -1,10 +1,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseGitLabEvent } from '../../lib/core/events/index.js';
-import { apply } from '../../lib/core/release/apply.js';
-import { runStep } from '../../lib/services/steps/run-step.js';
-import { type ActionWorld, actionWorld } from '../support/action-world.js';
+import { parseGitLabEvent } from '../../../lib/core/events/index.js';
+import { apply } from '../../../lib/core/release/apply.js';
+import { runStep } from '../../../lib/services/steps/run-step.js';
+import { type ActionWorld, actionWorld } from '../../support/action-world.js';
 
 /**
  * A pipeline target given as a path that is not a configured project (the example config's

@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { registerGate } from '../../lib/services/gate.js';
-import { runStep } from '../../lib/services/steps/run-step.js';
-import { type ActionWorld, actionWorld } from '../support/action-world.js';
-import { readyToPublish } from '../support/release-builders.js';
+import { registerGate } from '../../../lib/services/gate.js';
+import { runStep } from '../../../lib/services/steps/run-step.js';
+import { type ActionWorld, actionWorld } from '../../support/action-world.js';
+import { readyToPublish } from '../../support/release-builders.js';
 
 let world: ActionWorld;
 beforeEach(async () => {

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runStep } from '../../lib/services/steps/run-step.js';
-import { type ActionWorld, actionWorld } from '../support/action-world.js';
-import { readyToPublish } from '../support/release-builders.js';
+import { runStep } from '../../../lib/services/steps/run-step.js';
+import { type ActionWorld, actionWorld } from '../../support/action-world.js';
+import { readyToPublish } from '../../support/release-builders.js';
 
 /** Version entries carry the full patch version once a tag or GitLab release proved it. */
 

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GitLabClient } from '../../lib/adapters/gitlab/client.js';
-import type { ReleaseStore } from '../../lib/ports.js';
-import { registerGate } from '../../lib/services/gate.js';
-import { runStep } from '../../lib/services/steps/run-step.js';
-import { type ActionWorld, actionWorld } from '../support/action-world.js';
+import { GitLabClient } from '../../../lib/adapters/gitlab/client.js';
+import type { ReleaseStore } from '../../../lib/ports.js';
+import { registerGate } from '../../../lib/services/gate.js';
+import { runStep } from '../../../lib/services/steps/run-step.js';
+import { type ActionWorld, actionWorld } from '../../support/action-world.js';
 
 /**
  * A storage outage between "pipeline started" and the write that records it on its task (issue

@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SlackNotifier } from '../../lib/adapters/notify/slack.js';
-import { type FakeSlack, startFakeSlack } from '../../lib/local/fakes/fake-slack.js';
-import { runStep } from '../../lib/services/steps/run-step.js';
-import type { RuntimeDeps } from '../../lib/services/types.js';
-import { type ActionWorld, actionWorld } from '../support/action-world.js';
+import { SlackNotifier } from '../../../lib/adapters/notify/slack.js';
+import { type FakeSlack, startFakeSlack } from '../../../lib/local/fakes/fake-slack.js';
+import { runStep } from '../../../lib/services/steps/run-step.js';
+import type { RuntimeDeps } from '../../../lib/services/types.js';
+import { type ActionWorld, actionWorld } from '../../support/action-world.js';
 
 /** Phase starts and reminders also go to Slack, once each, with ids, cutoffs and counts only. */
 
