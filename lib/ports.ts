@@ -54,6 +54,8 @@ export interface ReleaseBatchCommit {
   readonly deliveries: readonly BatchDelivery[];
   /** Routing keys that should point at this release from now on. */
   readonly routingKeys?: readonly string[];
+  /** Routing keys that stop pointing at this release (an aborted release gives up its projects). */
+  readonly droppedRoutingKeys?: readonly string[];
 }
 
 /** Raised when a commit raced with another change to the same release: read again and retry. */

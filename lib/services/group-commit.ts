@@ -7,7 +7,13 @@ import {
   type ReleaseStore,
 } from '../ports.js';
 import { ConflictRetry, type RevisionRetryOptions } from './conflict-retry.js';
-import { applyOrStart, newRoutingKeys, releaseContext, releaseDeliveryKey } from './release-apply.js';
+import {
+  applyOrStart,
+  droppedRoutingKeys,
+  newRoutingKeys,
+  releaseContext,
+  releaseDeliveryKey,
+} from './release-apply.js';
 import type { ReleaseStateCache } from './release-cache.js';
 import type { ReleaseWriter } from './release-writer.js';
 import type { IngressDeps } from './types.js';
@@ -73,6 +79,7 @@ function planBatch(releaseId: string, base: ReleaseState | undefined, pending: r
   let items = 1; // the state Put or its revision check
   let timelineBytes = 0;
   let routingKeys: string[] = [];
+  let droppedKeys: string[] = [];
   const timeline: { revision: number; entries: readonly TimelineEntry[] }[] = [];
   const deliveries: BatchDelivery[] = [];
   const owners: Submission[] = [];
@@ -99,11 +106,12 @@ function planBatch(releaseId: string, base: ReleaseState | undefined, pending: r
     }
     if (applied?.changed) {
       const keys = newRoutingKeys(sub.deps, base, applied.state);
+      const drops = droppedRoutingKeys(sub.deps, base, applied.state);
       const bytes = JSON.stringify(applied.timeline).length;
       const cost = 2 + applied.timeline.length;
       if (
         taken.length > 0 &&
-        (items + cost + keys.length > MAX_ITEMS || timelineBytes + bytes > MAX_TIMELINE_BYTES)
+        (items + cost + keys.length + drops.length > MAX_ITEMS || timelineBytes + bytes > MAX_TIMELINE_BYTES)
       ) {
         break;
       }
@@ -112,13 +120,14 @@ function planBatch(releaseId: string, base: ReleaseState | undefined, pending: r
       state = applied.state;
       changedAny = true;
       routingKeys = keys;
+      droppedKeys = drops;
       timeline.push({ revision: applied.state.revision, entries: applied.timeline });
       // Recorded under the release's scope; the plain key must be free too (not seen as "no change").
       deliveries.push({ key: scoped, absentKeys: [sub.deliveryKey] });
       owners.push(sub);
       outcomes.set(sub, { kind: 'changed', releaseId, effects: applied.effects });
     } else if (!sub.shared) {
-      if (taken.length > 0 && items + 2 + routingKeys.length > MAX_ITEMS) break;
+      if (taken.length > 0 && items + 2 + routingKeys.length + droppedKeys.length > MAX_ITEMS) break;
       items += 2;
       // Recorded plain, as a delivery that changed nothing; it must not have changed the release before.
       deliveries.push({ key: sub.deliveryKey, absentKeys: [scoped] });
@@ -139,6 +148,7 @@ function planBatch(releaseId: string, base: ReleaseState | undefined, pending: r
     timeline,
     deliveries,
     routingKeys,
+    ...(droppedKeys.length > 0 ? { droppedRoutingKeys: droppedKeys } : {}),
   };
   return { ...plan, commit };
 }

@@ -54,6 +54,17 @@ export function newRoutingKeys(
   return releaseRoutingKeys(after, deps.config).filter((key) => !known.has(key));
 }
 
+/** Routing keys `before` had that `after` gives up (an aborted or completed release drops its projects). */
+export function droppedRoutingKeys(
+  deps: IngressDeps,
+  before: ReleaseState | undefined,
+  after: ReleaseState,
+): string[] {
+  if (!before) return [];
+  const wanted = new Set(releaseRoutingKeys(after, deps.config));
+  return releaseRoutingKeys(before, deps.config).filter((key) => !wanted.has(key));
+}
+
 /** Applies the event to a stored release, or starts the release when there is none yet. */
 export function applyOrStart(
   state: ReleaseState | undefined,

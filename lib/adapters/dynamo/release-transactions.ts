@@ -90,7 +90,7 @@ export function commitTransaction(
 /**
  * The transaction for a batch of deliveries to one release: the state once (or a check that its
  * revision did not move), each delivery conditioned on being new, each change's timeline under its
- * own revision, and the new routing keys.
+ * own revision, the new routing keys and those dropped.
  * @throws InvalidRevisionError when the base revision or the batch state's revision cannot follow.
  * @throws CommitTooLargeError when the batch needs more than 100 items.
  */
@@ -112,6 +112,7 @@ export function batchTransaction(
     );
   }
   const routingKeys = [...new Set(batch.routingKeys ?? [])];
+  const dropped = [...new Set(batch.droppedRoutingKeys ?? [])].filter((key) => !routingKeys.includes(key));
   const items: TransactItems = [];
   const deliveries = new Map<number, number>();
   const stateKey = releaseStateKey(releaseId);
@@ -137,6 +138,10 @@ export function batchTransaction(
   }
   for (const key of routingKeys) {
     items.push({ Put: { TableName: tableName, Item: routeItem(key, releaseId) } });
+  }
+  // Only this release's route for the key goes; deleting an absent item succeeds.
+  for (const key of dropped) {
+    items.push({ Delete: { TableName: tableName, Key: routeKey(key, releaseId) } });
   }
   if (items.length > MAX_TRANSACTION_ITEMS) {
     throw new CommitTooLargeError(

@@ -4,8 +4,8 @@ import { nextRevision, releaseState } from '../../support/release-builders.js';
 import { makeTestStore, type TestStore } from '../../support/test-store.js';
 
 /**
- * Routing keys a release gives up (a completed release's projects) are deleted in the same
- * transaction as its state, on DynamoDB Local: only this release's route goes, and a commit that
+ * Routing keys a release gives up (a completed or aborted release's projects) are deleted in the
+ * same transaction as its state (single or batch commit), on DynamoDB Local: only this release's route goes, and a commit that
  * loses the revision race deletes nothing.
  */
 
@@ -49,6 +49,45 @@ describe('dropped routing keys', () => {
       t.store.commit({
         state: nextRevision(a, { status: 'completed' }),
         timeline: [],
+        droppedRoutingKeys: [project],
+      }),
+    ).rejects.toBeInstanceOf(RevisionConflictError);
+    expect(await t.store.resolve(project)).toEqual([a.id]);
+  });
+
+  it('are deleted by a batch commit with the aborted state, only for this release', async () => {
+    const a = releaseState(freshIid(), { status: 'running' });
+    const b = releaseState(freshIid(), { status: 'running' });
+    const project = `project:test-${a.id}`;
+    await t.store.commit({ state: a, timeline: [], routingKeys: [project] });
+    await t.store.commit({ state: b, timeline: [], routingKeys: [project] });
+
+    await t.store.commitBatch({
+      releaseId: a.id,
+      baseRevision: a.revision,
+      state: nextRevision(a, { status: 'aborted' }),
+      timeline: [],
+      deliveries: [{ key: `abort@${a.id}` }],
+      droppedRoutingKeys: [project],
+    });
+
+    expect((await t.store.get(a.id))?.status).toBe('aborted');
+    expect(await t.store.resolve(project)).toEqual([b.id]);
+  });
+
+  it('stay when a batch loses the revision race', async () => {
+    const a = releaseState(freshIid(), { status: 'running' });
+    const project = `project:test-${a.id}`;
+    await t.store.commit({ state: a, timeline: [], routingKeys: [project] });
+    await t.store.commit({ state: nextRevision(a), timeline: [] });
+
+    await expect(
+      t.store.commitBatch({
+        releaseId: a.id,
+        baseRevision: a.revision,
+        state: nextRevision(a, { status: 'aborted' }),
+        timeline: [],
+        deliveries: [{ key: `abort@${a.id}` }],
         droppedRoutingKeys: [project],
       }),
     ).rejects.toBeInstanceOf(RevisionConflictError);
