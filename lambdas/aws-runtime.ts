@@ -18,7 +18,7 @@ import type { Observability } from './observability.js';
 /**
  * What a function calls besides the table and the state machine. The gate function only stores
  * task tokens and opens or fails gates, so it gets no GitLab token (least privilege, see
- * `lib/infra/actions.ts`); the actions function talks to GitLab and, when configured, to HackerOne
+ * `lib/infra/actions-function.ts`); the actions function talks to GitLab and, when configured, to HackerOne
  * and the version server.
  */
 export interface RuntimeNeeds {

@@ -5,7 +5,7 @@ import { isVersion, sortVersions } from './versions.js';
 
 /**
  * ChatOps: the `/secrel` commands people write in comments on the release issue (DESIGN.md §7),
- * parsed into data. Carrying them out is `chatops.ts`; who may run them is `permissions.ts`.
+ * parsed into data. Carrying them out is `release/run-command.ts`; who may run them is `permissions.ts`.
  */
 
 /** Names of the commands, in the order the help lists them. */

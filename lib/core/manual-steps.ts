@@ -13,7 +13,7 @@ import type { Applied, IssueRef, ReleaseState } from './types/release.js';
  * and finish it with `/secrel done`; until then it is open, so the gates that need it hold.
  */
 
-/** The prefix of secrel's replies (as in `chatops.ts`), so they are never read back as commands. */
+/** The prefix of secrel's replies (as in `release/command-reply.ts`), so they are never read back as commands. */
 const REPLY_PREFIX = 'secrel:';
 
 /** What an owner reads: "publish security packages to public for 17.4 by hand, then `/secrel done …`". */

@@ -16,7 +16,7 @@ import { requesterFn } from './requester.js';
 /**
  * The GitLab calls `secrel connect` makes to check and set up a project (token, projects, users,
  * branches, project hooks), through gitbeaker's resource classes like {@link GitLabClient}.
- * It fits `GitLabSetupApi` in `lib/services/gitlab-setup/port.ts`. Neither the API token nor the
+ * It fits `GitLabSetupApi` in `lib/ports.ts`. Neither the API token nor the
  * webhook secret ever reaches an error message.
  */
 

@@ -44,7 +44,7 @@ export function deliveryRequests(
 }
 
 /**
- * The webhook function's effect dispatcher (`EffectDispatcher` of `lib/services/effects.ts`):
+ * The webhook function's effect dispatcher (`EffectDispatcher` of `lib/ports.ts`):
  * one asynchronous Invoke of the actions function per release change, with its effects in order.
  */
 export class AsyncInvokeEffectDispatcher {
