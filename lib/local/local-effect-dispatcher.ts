@@ -35,6 +35,11 @@ export class LocalEffectDispatcher implements EffectDispatcher {
     }
   }
 
+  /** Drops every effect not yet run, as a killed process loses them (tests of a crash). */
+  discard(): void {
+    this.#queue.length = 0;
+  }
+
   /** Resolves once every queued effect has run; for shutdown and tests. */
   async idle(): Promise<void> {
     while (this.#draining) await this.#draining;

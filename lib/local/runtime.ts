@@ -95,6 +95,12 @@ export interface LocalRuntime {
   readonly resumed: readonly string[];
   /** Stops the HTTP server, the executions and DynamoDB Local; records the clock. Safe to call twice. */
   stop(): Promise<void>;
+  /**
+   * Ends local mode as `kill -9` would, for tests of a restart: queued replies and notices are lost,
+   * the clock on disk stays where its last periodic write left it, and the executions end where
+   * they are (the engine keeps nothing); DynamoDB keeps what was committed.
+   */
+  crash(): Promise<void>;
 }
 
 function releaseClockFor(options: LocalRuntimeOptions): ReleaseClock {
@@ -227,17 +233,20 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     persistClock.unref();
 
     let stopping: Promise<void> | undefined;
-    const stop = (): Promise<void> => {
+    const end = (orderly: boolean): Promise<void> => {
       const listening = server;
       clearInterval(persistClock);
       stopping ??= (async () => {
+        if (!orderly) effects?.discard();
         await listening?.close().catch(() => undefined);
         workflow.cancelRedrives();
         for (const view of workflow.list()) {
           if (view.status === 'running') await workflow.stop(view.releaseId, 'local mode stopping');
         }
-        await effects?.idle();
-        writeClockPosition(dataDir, clock.now());
+        if (orderly) {
+          await effects?.idle();
+          writeClockPosition(dataDir, clock.now());
+        }
         // DynamoDB last: the executions above may still be writing while they stop.
         for (const cleanup of cleanups) await cleanup().catch(() => undefined);
       })();
@@ -254,7 +263,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       workflow,
       clock,
       resumed,
-      stop,
+      stop: () => end(true),
+      crash: () => end(false),
     };
   } catch (error) {
     await server?.close().catch(() => undefined);

@@ -9,10 +9,10 @@ import { playStory } from './support/storyline.js';
 
 /**
  * Reconciliation on resume (issue #10, deviation 4), end to end: DynamoDB Local, the generated ASL
- * on the local engine, ingress over HTTP, the fake GitLab through gitbeaker. Local mode goes down
- * abruptly after it started the 17.5 publish pipeline; that pipeline succeeds while secrel is down,
- * so GitLab's Pipeline Hook finds nobody and is lost (GitLab does not resend a delivery that got
- * no answer at all here). After the restart secrel reads the pipeline back from GitLab, the task
+ * on the local engine, ingress over HTTP, the fake GitLab through gitbeaker. Local mode crashes
+ * (as kill -9 leaves it: see `LocalRuntime.crash`) after it started the 17.5 publish pipeline;
+ * that pipeline succeeds while secrel is down, so GitLab's Pipeline Hook finds nobody and is lost
+ * (GitLab does not resend a delivery that got no answer at all here). After the restart secrel reads the pipeline back from GitLab, the task
  * completes through the webhook's own rule, and disclosure follows; no action is done twice.
  */
 
@@ -43,8 +43,9 @@ describe('local mode down between "publish pipeline started" and its success web
           restarted = true;
           publishId = started.pipelineId;
           expect(state.tasks[PUBLISH_17_5]?.status).not.toBe('done');
-          // Down without a word to GitLab: no execution finishes, nothing is handed over.
-          await w.runtime.stop();
+          // Down as with kill -9: no execution finishes, queued notices are lost, the clock on disk
+          // is its last periodic write; GitLab is told nothing.
+          await w.runtime.crash();
           const delivery = await w.gitlab.completePipeline(started.pipelineId, 'success');
           lostStatus = delivery.status;
           await w.restart();

@@ -34,4 +34,18 @@ describe('the release clock on disk', () => {
       await sleep(37);
     }
   });
+
+  it('is where a restart after a crash goes on from, never more than a minute of release time back', async () => {
+    world = await startRehearsalWorld({
+      dynamoEndpoint: inject('dynamoEndpoint'),
+      tableName: `clock-${randomUUID()}`,
+      speed: 600,
+    });
+    await sleep(300);
+    await world.runtime.crash();
+    const atCrash = world.runtime.clock.now();
+    const restarted = await world.restart();
+    const back = atCrash.diff(restarted.clock.now(), 'seconds').seconds;
+    expect(back).toBeLessThanOrEqual(60);
+  });
 });

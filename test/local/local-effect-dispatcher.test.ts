@@ -38,4 +38,18 @@ describe('local effect dispatcher', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).not.toContain('confidential');
   });
+
+  it('loses what it had not run yet when discarded, as a killed process does, and runs what comes after', async () => {
+    const ran: string[] = [];
+    const dispatcher = new LocalEffectDispatcher(async (_id, effect) => {
+      ran.push(effect.type === 'reply' ? effect.body : effect.type);
+    }, silentLogger);
+    await dispatcher.dispatch('42-77', [reply('lost one'), reply('lost two')]);
+    dispatcher.discard();
+    await dispatcher.idle();
+    expect(ran).toEqual([]);
+    await dispatcher.dispatch('42-77', [reply('after')]);
+    await dispatcher.idle();
+    expect(ran).toEqual(['after']);
+  });
 });

@@ -14,6 +14,7 @@ import { type FakeVersionServer, startFakeVersionServer } from '../fakes/fake-ve
 import { type FakeGitLab, startFakeGitLab } from '../fakes/gitlab/fake-gitlab.js';
 import type { PipelinePolicy } from '../fakes/gitlab/pipeline-scheduler.js';
 import { type LocalRuntime, startLocalRuntime } from '../runtime.js';
+import { readClockPosition } from '../runtime-files.js';
 
 /**
  * The rehearsal's world (`secrel demo` and the e2e tests): a fake GitLab that answers the API and
@@ -94,7 +95,10 @@ export interface RehearsalWorld {
   readonly dataDir: string;
   /** Local mode as it runs now (a restart replaces it). */
   readonly runtime: LocalRuntime;
-  /** Stops local mode and starts it again on the same data folder (a crash and restart). */
+  /**
+   * Stops local mode and starts it again on the same data folder. After `runtime.crash()` the
+   * release clock goes on from the position on disk, as after a kill -9; otherwise from where it stopped.
+   */
   restart(): Promise<LocalRuntime>;
   /** Links a HackerOne report to a release in config, as the security lead does once the issue exists. */
   linkHackerOneReport(releaseId: string, reportId: string): void;
@@ -204,8 +208,9 @@ export async function startRehearsalWorld(options: RehearsalWorldOptions = {}): 
     },
     async restart() {
       await runtime.stop();
-      // The release clock goes on from where it stopped, as a real restart keeps real time.
-      runtime = await start(runtime.clock.now());
+      // The release clock goes on from its last position on disk, as local mode's own restart does:
+      // after a crash that is the last periodic write, at most half a minute of release time back.
+      runtime = await start(readClockPosition(dataDir) ?? runtime.clock.now());
       gitlab.setWebhook(runtime.webhookUrl, secret);
       return runtime;
     },
