@@ -3,9 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import type { ReleaseState } from '../../lib/core/types/release.js';
 import { type DynamoLocal, startDynamoLocal } from '../../lib/local/dynamo-local.js';
 import { reachedPhase } from '../../lib/local/rehearsal/beats.js';
-import { REHEARSAL_PEOPLE, startRehearsalWorld } from '../../lib/local/rehearsal/world.js';
+import {
+  REHEARSAL_PEOPLE,
+  type RehearsalWorld,
+  startRehearsalWorld,
+} from '../../lib/local/rehearsal/world.js';
 import { E2E_SPEED } from '../support/rehearsal-world.js';
 import { expectEachActionOnce, repeated } from './support/once-each.js';
 import { playStory } from './support/storyline.js';
@@ -35,9 +40,14 @@ describe('DynamoDB Local stopped for 10 s during Day three', () => {
     try {
       let armed = false;
       let outage = false;
-      const releaseId = await playStory(w, {
-        timeoutMs: 240_000,
+      let restartMs = 0;
+      let seen: ReleaseState | undefined;
+      const story = playStory(w, {
+        // Usually done in one to two minutes; a loaded machine restarts DynamoDB Local slowly, and
+        // local mode's re-drives then come 30, 60 and 120 s apart.
+        timeoutMs: 420_000,
         onTick: async ({ state }) => {
+          seen = state;
           if (outage || !reachedPhase(state, 'day-three')) return;
           // The tick that saw Day three ran its people's beats; the outage comes on the next look.
           if (!armed) {
@@ -48,10 +58,17 @@ describe('DynamoDB Local stopped for 10 s during Day three', () => {
           const port = dynamo.port;
           await dynamo.stop();
           await sleep(OUTAGE_MS);
+          const restarting = performance.now();
           dynamo = await startDynamoLocal({ dataDir, port });
+          restartMs = performance.now() - restarting;
         },
         until: ({ releaseId: id, state }) =>
           state.status === 'completed' && w.runtime.workflow.describe(id)?.status !== 'running',
+      });
+      const releaseId = await story.catch(async (error: unknown) => {
+        // What the release waited on when it did not finish, so a failure says why.
+        if (seen) console.error(await stallReport(w, seen, restartMs));
+        throw error;
       });
       expect(outage).toBe(true);
       const execution = w.runtime.workflow.describe(releaseId);
@@ -73,5 +90,24 @@ describe('DynamoDB Local stopped for 10 s during Day three', () => {
       await dynamo.stop();
       rmSync(dataDir, { recursive: true, force: true });
     }
-  }, 300_000);
+  }, 480_000);
 });
+
+/** Where a release stands: its execution, the gates it waits on, open tasks and unfinished actions. */
+async function stallReport(w: RehearsalWorld, state: ReleaseState, restartMs: number): Promise<string> {
+  const view = w.runtime.workflow.describe(state.id);
+  const gates = w.runtime.workflow.pendingGates(state.id).map((g) => `${g.gate} (${g.state})`);
+  const open = Object.entries(state.tasks)
+    .filter(([, task]) => task.status !== 'done' && task.status !== 'waived')
+    .map(([key]) => key);
+  const actions = (await w.runtime.deps.store.listActions(state.id))
+    .filter((r) => r.status !== 'succeeded' || Object.values(r.result ?? {}).includes('inflight'))
+    .map((r) => `${r.action} ${r.subject} ${r.status}`);
+  return [
+    `release ${state.id}: ${state.status}, phase ${state.phase}; DynamoDB Local back after ${Math.round(restartMs)} ms`,
+    `execution run ${view?.run ?? '?'} ${view?.status ?? '?'} ${view?.error?.error ?? ''}; active: ${view?.activeStates.join(', ')}`,
+    `waiting gates: ${gates.join(', ') || 'none'}`,
+    `open tasks: ${open.join(', ') || 'none'}`,
+    `unfinished actions: ${actions.join(', ') || 'none'}`,
+  ].join('\n');
+}
