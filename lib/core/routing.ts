@@ -91,3 +91,24 @@ export function releaseRoutingKeys(state: ReleaseState, config?: SecrelConfig): 
   }
   return [...keys];
 }
+
+/** How a change moves a release's routing keys: those to write, and those it gives up. */
+export interface RoutingKeyChanges {
+  /** Keys `after` has that `before` had not (an issue the change created must become findable). */
+  readonly added: string[];
+  /** Keys `before` had that `after` gives up (a completed or aborted release drops its projects). */
+  readonly dropped: string[];
+}
+
+/** The routing keys a change from `before` (undefined: a new release) to `after` adds and drops. */
+export function routingKeyChanges(
+  before: ReleaseState | undefined,
+  after: ReleaseState,
+  config?: SecrelConfig,
+): RoutingKeyChanges {
+  const known = before ? releaseRoutingKeys(before, config) : [];
+  const wanted = releaseRoutingKeys(after, config);
+  const had = new Set(known);
+  const keeps = new Set(wanted);
+  return { added: wanted.filter((key) => !had.has(key)), dropped: known.filter((key) => !keeps.has(key)) };
+}

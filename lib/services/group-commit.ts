@@ -1,3 +1,4 @@
+import { routingKeyChanges } from '../core/routing.js';
 import type { GitLabEvent } from '../core/types/events.js';
 import type { Effect, ReleaseState, TimelineEntry } from '../core/types/release.js';
 import {
@@ -7,13 +8,7 @@ import {
   type ReleaseStore,
 } from '../ports.js';
 import { ConflictRetry, type RevisionRetryOptions } from './conflict-retry.js';
-import {
-  applyOrStart,
-  droppedRoutingKeys,
-  newRoutingKeys,
-  releaseContext,
-  releaseDeliveryKey,
-} from './release-apply.js';
+import { applyOrStart, releaseContext, releaseDeliveryKey } from './release-apply.js';
 import type { ReleaseStateCache } from './release-cache.js';
 import type { ReleaseWriter } from './release-writer.js';
 import type { IngressDeps } from './types.js';
@@ -105,8 +100,7 @@ function planBatch(releaseId: string, base: ReleaseState | undefined, pending: r
       continue;
     }
     if (applied?.changed) {
-      const keys = newRoutingKeys(sub.deps, base, applied.state);
-      const drops = droppedRoutingKeys(sub.deps, base, applied.state);
+      const { added: keys, dropped: drops } = routingKeyChanges(base, applied.state, sub.deps.config);
       const bytes = JSON.stringify(applied.timeline).length;
       const cost = 2 + applied.timeline.length;
       if (

@@ -3,7 +3,6 @@ import { DEFAULT_PLAYBOOK } from '../core/default-playbook.js';
 import { isoOf } from '../core/moments.js';
 import { apply } from '../core/release/apply.js';
 import { startRelease } from '../core/release/start.js';
-import { releaseRoutingKeys } from '../core/routing.js';
 import { computeSchedule, parseDayOne } from '../core/schedule.js';
 import type { ReleaseContext } from '../core/transitions.js';
 import type { GitLabEvent } from '../core/types/events.js';
@@ -42,27 +41,6 @@ function cutoffsOf(state: ReleaseState | undefined, ctx: Omit<ReleaseContext, 'c
 export function releaseContext(deps: IngressDeps, now: DateTime, state?: ReleaseState): ReleaseContext {
   const base = { config: deps.config, playbook: deps.config.playbook ?? DEFAULT_PLAYBOOK, now };
   return { ...base, cutoffs: cutoffsOf(state, base) };
-}
-
-/** Routing keys the change adds; keys already stored are not written again. */
-export function newRoutingKeys(
-  deps: IngressDeps,
-  before: ReleaseState | undefined,
-  after: ReleaseState,
-): string[] {
-  const known = new Set(before ? releaseRoutingKeys(before, deps.config) : []);
-  return releaseRoutingKeys(after, deps.config).filter((key) => !known.has(key));
-}
-
-/** Routing keys `before` had that `after` gives up (an aborted or completed release drops its projects). */
-export function droppedRoutingKeys(
-  deps: IngressDeps,
-  before: ReleaseState | undefined,
-  after: ReleaseState,
-): string[] {
-  if (!before) return [];
-  const wanted = new Set(releaseRoutingKeys(after, deps.config));
-  return releaseRoutingKeys(before, deps.config).filter((key) => !wanted.has(key));
 }
 
 /** Applies the event to a stored release, or starts the release when there is none yet. */

@@ -1,5 +1,5 @@
 import type { SecrelConfig } from '../core/config.js';
-import { releaseRoutingKeys } from '../core/routing.js';
+import { routingKeyChanges } from '../core/routing.js';
 import type { GitLabEvent } from '../core/types/events.js';
 import type { Applied, Effect, ReleaseState } from '../core/types/release.js';
 import type { ReleaseCommit, ReleaseStore } from '../ports.js';
@@ -108,17 +108,14 @@ export class ReleaseWriter {
       if (!applied?.changed) return undefined;
       // An action that creates an issue (release, mitigation) must make it findable by ingress,
       // or commands and events on that issue would match no release.
-      const known = new Set(state ? releaseRoutingKeys(state, config) : []);
-      const wanted = releaseRoutingKeys(applied.state, config);
-      const routingKeys = wanted.filter((key) => !known.has(key));
       // A completed release gives up its project keys: project events stop reaching it at all.
-      const droppedRoutingKeys = [...known].filter((key) => !wanted.includes(key));
+      const routing = routingKeyChanges(state, applied.state, config);
       return {
         state: applied.state,
         timeline: applied.timeline,
         effects: applied.effects,
-        routingKeys,
-        droppedRoutingKeys,
+        routingKeys: routing.added,
+        droppedRoutingKeys: routing.dropped,
       };
     });
     if (committed) await carryOut(releaseId, withDescribe(true, committed.effects));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { apply } from '../../lib/core/release/apply.js';
-import { eventRoutingKeys, releaseRoutingKeys } from '../../lib/core/routing.js';
+import { eventRoutingKeys, releaseRoutingKeys, routingKeyChanges } from '../../lib/core/routing.js';
 import type { ReleaseState } from '../../lib/core/types/release.js';
 import {
   CONFIG,
@@ -95,6 +95,32 @@ describe('keys a release owns', () => {
         eventRoutingKeys(event, CONFIG).some((k) => owned.has(k)),
         event.kind,
       ).toBe(true);
+    }
+  });
+});
+
+describe('keys a change adds and drops', () => {
+  it('adds every key of a new release and drops none', () => {
+    const state = scheduledRelease();
+    expect(routingKeyChanges(undefined, state, CONFIG)).toEqual({
+      added: releaseRoutingKeys(state, CONFIG),
+      dropped: [],
+    });
+  });
+
+  it('adds the key of an issue the change created, and keeps the rest', () => {
+    const before = scheduledRelease();
+    const after = { ...before, releaseIssue: { projectId: 42, iid: 78 } };
+    expect(routingKeyChanges(before, after, CONFIG)).toEqual({ added: ['issue:42:78'], dropped: [] });
+  });
+
+  it('drops the project keys of a release that ends, and only those', () => {
+    const before = scheduledRelease();
+    for (const status of ['aborted', 'completed'] as const) {
+      expect(routingKeyChanges(before, { ...before, status }, CONFIG)).toEqual({
+        added: [],
+        dropped: ['project:42', 'project:43'],
+      });
     }
   });
 });
