@@ -1,12 +1,4 @@
 /**
- * Whether an HTTP status from an outside system (GitLab, version server, HackerOne, Slack) is
- * worth retrying: timeouts, rate limits and server errors pass; other 4xx fail the same way again.
- */
-export function isTransientStatus(status: number): boolean {
-  return status === 408 || status === 425 || status === 429 || status >= 500;
-}
-
-/**
  * A call to an outside system failed. `transient` ones (429, 5xx, timeouts, network) are worth
  * retrying; the others will fail the same way again. Each adapter's error extends this with its
  * own `name`, which callers match on. The message is `operation: reason`, one line, and never

@@ -1,4 +1,4 @@
-import { isTransientStatus } from '../http-status.js';
+import { isTransientStatus } from '../../core/transient-status.js';
 import { GitLabApiError } from './errors.js';
 import { GitLabHttpError } from './requester.js';
 

@@ -1,5 +1,5 @@
+import { isTransientStatus } from '../../core/transient-status.js';
 import type { HackerOne } from '../../ports.js';
-import { isTransientStatus } from '../http-status.js';
 import { HackerOneError } from './errors.js';
 
 /** HackerOne's API root. */

@@ -1,5 +1,5 @@
+import { isTransientStatus } from '../../core/transient-status.js';
 import type { Notifier } from '../../ports.js';
-import { isTransientStatus } from '../http-status.js';
 import { NotifyError } from './errors.js';
 
 /** How to reach a Slack incoming webhook. */

@@ -1,5 +1,5 @@
+import { isTransientStatus } from '../../core/transient-status.js';
 import type { VersionServer } from '../../ports.js';
-import { isTransientStatus } from '../http-status.js';
 import { VersionServerError } from './errors.js';
 
 /** How to reach the version server. */

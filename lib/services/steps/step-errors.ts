@@ -1,4 +1,5 @@
 import { ReleaseRuleError } from '../../core/errors.js';
+import { isTransientStatus } from '../../core/transient-status.js';
 import { WORKFLOW_ERRORS } from '../../core/types/workflow.js';
 import { ActionFailedError, ActionTransientError } from '../../core/workflow-steps.js';
 
@@ -20,10 +21,6 @@ function statusOf(err: object): number | undefined {
   return 'status' in err && typeof err.status === 'number' ? err.status : undefined;
 }
 
-function transientStatus(status: number): boolean {
-  return status === 408 || status === 425 || status === 429 || status >= 500;
-}
-
 /** Judges an error thrown by an adapter (GitLab, version server, HackerOne) or by secrel itself. */
 export function judgeFailure(err: unknown): FailureJudgement {
   const message = err instanceof Error ? err.message : 'unknown failure';
@@ -37,7 +34,7 @@ export function judgeFailure(err: unknown): FailureJudgement {
     if ('transient' in err && typeof err.transient === 'boolean') {
       return { transient: err.transient, answered: status !== undefined, reason };
     }
-    if (status !== undefined) return { transient: transientStatus(status), answered: true, reason };
+    if (status !== undefined) return { transient: isTransientStatus(status), answered: true, reason };
   }
   // A lost connection or an unknown error: retry, but the call may have gone through.
   return { transient: true, answered: false, reason };
