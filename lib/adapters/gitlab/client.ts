@@ -41,7 +41,7 @@ const shownPipeline = z.object({
   updated_at: z.string(),
   web_url: z.string(),
 });
-const listedPipelines = z.array(z.object({ id: z.number().int() }));
+const listedPipelines = z.array(z.object({ id: z.number().int(), project_id: z.number().int() }));
 const pipelineVariables = z.array(z.object({ key: z.string(), value: z.string().nullish() }));
 const createdNote = z.object({ id: z.number().int() });
 const users = z.array(z.object({ id: z.number().int(), username: z.string() }));
@@ -285,16 +285,11 @@ export class GitLabClient implements GitLabApi {
 
   /** A pipeline and its `SECREL_…` variables (`GET …/pipelines/:id` and `…/variables`). */
   async getPipeline(project: number | string, pipelineId: number): Promise<GitLabPipeline> {
-    const [shown, vars] = await Promise.all([
+    const [shown, variables] = await Promise.all([
       this.call('getPipeline', [], () => this.api.pipelines.show(project, pipelineId)),
-      this.call('getPipeline', [], () => this.api.pipelines.allVariables(project, pipelineId)),
+      this.secrelVariables('getPipeline', project, pipelineId),
     ]);
     const pipeline = parseAnswer('getPipeline', shownPipeline, shown);
-    const variables: Record<string, string> = {};
-    for (const { key, value } of parseAnswer('getPipeline', pipelineVariables, vars)) {
-      // Other variables may hold tokens: they are never kept.
-      if (key.startsWith('SECREL_') && typeof value === 'string') variables[key] = value;
-    }
     return {
       id: pipeline.id,
       projectId: pipeline.project_id,
@@ -321,12 +316,30 @@ export class GitLabClient implements GitLabApi {
     );
     const wanted = Object.entries(variables).filter(([key]) => key.startsWith('SECREL_'));
     for (const candidate of parseAnswer('findPipeline', listedPipelines, body)) {
-      const shown = await this.getPipeline(project, candidate.id);
-      if (wanted.every(([key, value]) => shown.variables[key] === value)) {
-        return { id: shown.id, projectId: shown.projectId };
+      // The list names id and project; only the variables need asking, one candidate at a time.
+      const found = await this.secrelVariables('findPipeline', project, candidate.id);
+      if (wanted.every(([key, value]) => found[key] === value)) {
+        return { id: candidate.id, projectId: candidate.project_id };
       }
     }
     return undefined;
+  }
+
+  /**
+   * A pipeline's `SECREL_…` variables (`GET …/pipelines/:id/variables`); the others may hold
+   * tokens and are never kept.
+   */
+  private async secrelVariables(
+    operation: string,
+    project: number | string,
+    pipelineId: number,
+  ): Promise<Record<string, string>> {
+    const answer = await this.call(operation, [], () => this.api.pipelines.allVariables(project, pipelineId));
+    const kept: Record<string, string> = {};
+    for (const { key, value } of parseAnswer(operation, pipelineVariables, answer)) {
+      if (key.startsWith('SECREL_') && typeof value === 'string') kept[key] = value;
+    }
+    return kept;
   }
 
   private async openMergeRequest(
