@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { parseGitLabEvent } from '../../lib/core/events/index.js';
 import { routingKey } from '../../lib/core/routing.js';
 import type { GitLabEvent } from '../../lib/core/types/events.js';
 import { ingestEvent } from '../../lib/services/ingest.js';
+import { parsedEvent } from '../core/events/support.js';
 import { ingressDeps } from '../e2e/ingress-harness.js';
 import { loadFixture } from '../fixtures/gitlab/index.js';
 
@@ -16,24 +16,18 @@ import { loadFixture } from '../fixtures/gitlab/index.js';
 const RELEASE = '42-77';
 type Json = Record<string, unknown>;
 
-function parse(header: string, body: unknown): GitLabEvent {
-  const outcome = parseGitLabEvent(header, body);
-  if (outcome.status !== 'parsed') throw new Error(`fixture not parsed: ${outcome.reason}`);
-  return outcome.event;
-}
-
 /** `text` commented by the security lead on the vulnerability issue #77. */
 function command(text: string, noteId: number): GitLabEvent {
   const body = loadFixture('note-secrel-done-request-cve') as Json;
   Object.assign(body.object_attributes as Json, { id: noteId, note: text });
   Object.assign(body.issue as Json, { iid: 77, id: 9077 });
-  return parse('Confidential Note Hook', body);
+  return parsedEvent('Confidential Note Hook', body);
 }
 
 describe('a release aborted through ingress', () => {
   it('drops its project routing keys with the aborted state, and keeps its issue keys', async () => {
     const h = await ingressDeps();
-    const start = parse('Confidential Issue Hook', loadFixture('confidential-issue-labelled'));
+    const start = parsedEvent('Confidential Issue Hook', loadFixture('confidential-issue-labelled'));
     expect((await ingestEvent(h.deps, start, randomUUID())).changed).toEqual([RELEASE]);
     const project = routingKey.project(42);
     expect(await h.store.resolve(project)).toContain(RELEASE);
@@ -52,7 +46,7 @@ describe('a release aborted through ingress', () => {
 
   it('keeps its project keys when a command does not end it', async () => {
     const h = await ingressDeps();
-    const start = parse('Confidential Issue Hook', loadFixture('confidential-issue-labelled'));
+    const start = parsedEvent('Confidential Issue Hook', loadFixture('confidential-issue-labelled'));
     await ingestEvent(h.deps, start, randomUUID());
 
     await ingestEvent(h.deps, command('/secrel slip 2', 880002), randomUUID());

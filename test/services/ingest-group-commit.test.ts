@@ -1,27 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { parseGitLabEvent } from '../../lib/core/events/index.js';
 import type { GitLabEvent } from '../../lib/core/types/events.js';
 import type { ReleaseBatchCommit, ReleaseStore } from '../../lib/ports.js';
 import { GroupCommitter } from '../../lib/services/group-commit.js';
 import { ingestEvent } from '../../lib/services/ingest.js';
 import { releaseDeliveryKey } from '../../lib/services/release-apply.js';
 import { ReleaseStateCache } from '../../lib/services/release-cache.js';
+import { parsedEvent } from '../core/events/support.js';
 import { ingressDeps } from '../e2e/ingress-harness.js';
 import { loadFixture } from '../fixtures/gitlab/index.js';
 
 const RELEASE = '42-77';
 type Json = Record<string, unknown>;
 
-function parse(header: string, body: unknown): GitLabEvent {
-  const outcome = parseGitLabEvent(header, body);
-  if (outcome.status !== 'parsed') throw new Error(`fixture not parsed: ${outcome.reason}`);
-  return outcome.event;
-}
-
 /** The labelled confidential issue #77 that starts release 42-77. */
 function releaseStart(): GitLabEvent {
-  return parse('Confidential Issue Hook', loadFixture('confidential-issue-labelled'));
+  return parsedEvent('Confidential Issue Hook', loadFixture('confidential-issue-labelled'));
 }
 
 /** Security MR `iid` opened for 17.5, referencing the vulnerability issue #77. */
@@ -32,7 +26,7 @@ function securityMr(iid: number): GitLabEvent {
     id: 90000 + iid,
     source_branch: `security-fix-${iid}`,
   });
-  return parse('Merge Request Hook', body);
+  return parsedEvent('Merge Request Hook', body);
 }
 
 /** A store view that counts the batches written and their deliveries. */
@@ -123,7 +117,7 @@ describe('group commit of deliveries to one release', () => {
 
   it('records a delivery that changes nothing in its one release within the batch, and refuses its resend', async () => {
     const h = await startedRelease();
-    const note = parse('Note Hook', loadFixture('note-on-merge-request'));
+    const note = parsedEvent('Note Hook', loadFixture('note-on-merge-request'));
     const key = `idempotency-key:${randomUUID()}`;
     await ingestEvent(h.deps, securityMr(123), randomUUID());
     const before = await h.store.get(RELEASE);
