@@ -1,3 +1,4 @@
+import { configuredProject } from '../core/config.js';
 import { apply } from '../core/release/apply.js';
 import type { ReleaseContext } from '../core/transitions.js';
 import type { GitLabEvent, IssueEvent, MergeRequestEvent, PipelineEvent } from '../core/types/events.js';
@@ -116,7 +117,9 @@ interface ReadBack {
 
 /** Everything the release waits on that GitLab may have changed unheard. */
 function readBacksOf(deps: RuntimeDeps, state: ReleaseState): ReadBack[] {
-  const pathOf = (projectId: number) => deps.config.projects.find((p) => p.id === projectId)?.path ?? '';
+  // A finished release waits on nothing: no read at all.
+  if (state.status === 'completed' || state.status === 'aborted') return [];
+  const pathOf = (projectId: number) => configuredProject(deps.config, projectId)?.path ?? '';
   const pipelines = pipelinesToReadBack(state).map((started) => ({
     what: `pipeline ${started.pipelineId}`,
     read: async () => pipelineEventOf(await deps.gitlab.getPipeline(started.projectId, started.pipelineId)),
@@ -128,7 +131,7 @@ function readBacksOf(deps: RuntimeDeps, state: ReleaseState): ReadBack[] {
   }));
   const mitigation = state.mitigationIssue;
   const issues =
-    mitigation === undefined || mitigation.state === 'closed' || state.status === 'completed'
+    mitigation === undefined || mitigation.state === 'closed'
       ? []
       : [
           {

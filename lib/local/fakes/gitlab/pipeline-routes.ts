@@ -53,9 +53,10 @@ export class FakeGitLabPipelineRoutes {
     const project = findProject(this.state, projectRef, res);
     if (!project) return;
     const { ref, source } = call.query;
+    // Every pipeline of the fake was started through the API: another source lists none.
+    const fromApi = source === undefined || source === 'api';
     const found = this.state.pipelines
-      .filter((p) => p.projectId === project.id && (ref === undefined || p.ref === ref))
-      .filter(() => source === undefined || source === 'api')
+      .filter((p) => fromApi && p.projectId === project.id && (ref === undefined || p.ref === ref))
       .sort((a, b) => b.id - a.id)
       .slice(0, Number(call.query.per_page ?? 20));
     sendJson(
