@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MergeRequestState } from '../../lib/core/types/release.js';
 import { registerGate } from '../../lib/services/gate.js';
+import { reconcileRelease } from '../../lib/services/reconcile.js';
 import { runStep } from '../../lib/services/steps/run-step.js';
 import { type ActionWorld, actionWorld } from '../support/action-world.js';
 
@@ -122,5 +123,24 @@ describe('reconciliation of the mitigation issue at a wake-up', () => {
     const after = reads().length;
     await runStep(world.deps, { ...WAKE, step: 'escalate' });
     expect(reads().length).toBe(after);
+  });
+
+  it('reads nothing back for a release that has ended', async () => {
+    const issue = world.gitlab.openIssue({ project: 42, title: 'Mitigation', confidential: true });
+    const mr = await trackedBackport('dev', 'role');
+    const stored = await world.deps.store.get(RELEASE);
+    if (!stored) throw new Error('no release');
+    await world.deps.store.commit({
+      state: {
+        ...stored,
+        revision: stored.revision + 1,
+        status: 'aborted',
+        mitigationIssue: { projectId: 42, iid: issue.iid, url: issue.webUrl, state: 'opened' },
+      },
+      timeline: [],
+    });
+
+    expect(await reconcileRelease(world.deps, RELEASE)).toEqual({ read: 0, applied: 0 });
+    expect(mrReads(mr.iid)).toHaveLength(0);
   });
 });
